@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../shared/protocol/error-codes.ts';
+import { defaultServingConfig, effectiveThreads, validateServingConfig, withSerialMode, type ServingConfig } from './serving-config.ts';
+
+describe('serving config', () => {
+  it('has valid defaults bound to loopback', () => {
+    const config = defaultServingConfig('models/x');
+    expect(validateServingConfig(config)).toBe(config);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.pool.modelName).toBe('x');
+    expect(config.maxWaiting).toBeGreaterThanOrEqual(1000);
+  });
+
+  it.each<[string, (c: ServingConfig) => void]>([
+    ['port', (c) => (c.port = 70000)],
+    ['capacity', (c) => (c.capacity = 0)],
+    ['pool.workers', (c) => (c.pool.workers = 0)],
+    ['pool.maxBatch', (c) => (c.pool.maxBatch = 1.5)],
+    ['pool.providers', (c) => (c.pool.providers = [])],
+    ['maxFrameBytes', (c) => (c.maxFrameBytes = 10)],
+    ['rootProtocol', (c) => (c.rootProtocol = 'vosk' as never)],
+    ['calibrationHeadroom', (c) => (c.calibrationHeadroom = 2)],
+  ])('rejects a bad %s with ASR_ERR_INVALID_CONFIG', (field, mutate) => {
+    const config = defaultServingConfig('m');
+    mutate(config);
+    expect(() => validateServingConfig(config)).toThrow(expect.objectContaining({ code: ErrorCode.InvalidConfig, message: expect.stringContaining(field) }));
+  });
+
+  it('serial mode is one worker with batch size 1', () => {
+    const serial = withSerialMode(defaultServingConfig('m'));
+    expect(serial.pool).toMatchObject({ serial: true, workers: 1, maxBatch: 1 });
+    expect(validateServingConfig(serial)).toBe(serial);
+    const broken = { ...serial, pool: { ...serial.pool, maxBatch: 4 } };
+    expect(() => validateServingConfig(broken)).toThrow(/serial/);
+  });
+
+  it('shares the cores between workers unless told otherwise', () => {
+    const pool = { ...defaultServingConfig('m').pool, workers: 1, threadsPerWorker: 0 };
+    expect(effectiveThreads(pool)).toBeGreaterThanOrEqual(1);
+    expect(effectiveThreads({ ...pool, threadsPerWorker: 3 })).toBe(3);
+  });
+});
