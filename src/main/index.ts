@@ -27,8 +27,8 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   void app.whenReady().then(() => {
     const endpoint: GatewayEndpoint = { url: '', token: '', mode: 'local' };
-    ipcMain.handle(IpcChannel.getEndpoint, () => endpoint);
-    ipcMain.handle(IpcChannel.getVersion, () => app.getVersion());
+    ipcMain.handle(IpcChannel.getEndpoint, () => ({ ok: true, value: endpoint }));
+    ipcMain.handle(IpcChannel.getVersion, () => ({ ok: true, value: app.getVersion() }));
     createWindow();
   });
   app.on('window-all-closed', () => {

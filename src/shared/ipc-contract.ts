@@ -1,24 +1,215 @@
 /**
- * The typed main <-> renderer contract. The preload exposes exactly this API as
- * `window.earshot`; the main process validates every argument it receives.
+ * The typed main <-> renderer contract. The preload exposes exactly `EarshotApi` as
+ * `window.earshot`; the main process validates every argument against `ipcArgSchemas`
+ * (ipc-schemas.ts). This file has no runtime imports, so the sandboxed preload bundles it alone.
+ *
+ * Errors: every handler answers an `IpcResult` envelope (Electron's ipc drops an error's
+ * `code`), and the preload rethrows failures as `AsrError` with the same stable code, so the
+ * renderer can `catch (e) { if (isAsrError(e) && e.code === ErrorCode.InvalidConfig) … }`.
  */
+import type { ErrorCode } from './protocol/error-codes.ts';
+import type { HistoryEntry, HistoryPage, HistoryQuery, NewHistoryEntry } from './history-entry.ts';
+import type { EngineMode, Settings, SettingsPatch } from './settings.ts';
+import type { ExportFormat } from './transcript-export.ts';
 
-/** Where the renderer should stream audio: the embedded gateway or a team cluster. */
+export type { HistoryEntry, HistoryPage, HistoryQuery, NewHistoryEntry, Settings, SettingsPatch, ExportFormat };
+
+/** Where the renderer streams audio (protocol v1): the embedded gateway or a team cluster. */
 export interface GatewayEndpoint {
+  /** Base URL, e.g. `ws://127.0.0.1:43817`; the client appends `/v1/listen`. */
   url: string;
+  /** Bearer token; per launch for the embedded gateway, from settings for a cluster. */
   token: string;
-  mode: 'local' | 'remote';
+  mode: EngineMode;
 }
 
-export interface EarshotApi {
-  /** The gateway the renderer must connect to (protocol v1). */
-  getEndpoint(): Promise<GatewayEndpoint>;
+/** A model the app knows: shipped, downloaded or downloadable from the catalog. */
+export interface ModelInfo {
+  name: string;
+  description: string;
+  language: string;
+  /** Download or installed size in bytes (0 when unknown). */
+  sizeBytes: number;
+  /** Shipped with the app (cannot be deleted). */
+  builtin: boolean;
+  installed: boolean;
+  /** The model new dictations use. */
+  active: boolean;
+}
+
+export type ModelDownloadState = 'downloading' | 'verifying' | 'done' | 'failed' | 'canceled';
+
+/** Progress of a model download, sent at most a few times a second and on every state change. */
+export interface ModelDownloadProgress {
+  name: string;
+  state: ModelDownloadState;
+  receivedBytes: number;
+  /** 0 when the server did not say. */
+  totalBytes: number;
+  error?: IpcErrorInfo;
+}
+
+/** Where a final went. */
+export type InsertionOutcome =
+  /** Pasted (clipboard + simulated paste) or typed into the focused application. */
+  | 'inserted'
+  /** Only copied to the clipboard; `notice` tells the user to paste (e.g. "copied — press Ctrl+V"). */
+  | 'copied'
+  /** Nothing to insert (empty text) or insertion is switched off. */
+  | 'skipped'
+  /** Neither insertion nor copying worked; `notice` says why. */
+  | 'failed';
+
+/** Why an insertion fell back to copying or failed. */
+export type InsertionReason =
+  | 'no-paste-tool'
+  | 'focus-changed'
+  | 'copy-mode'
+  | 'paste-failed'
+  | 'clipboard-failed'
+  | 'empty';
+
+export interface InsertionResult {
+  outcome: InsertionOutcome;
+  /** The strategy used, e.g. `x11-xdotool`, `wayland-wtype`, `macos-osascript`, `copy-only`. */
+  strategy: string;
+  /** The text that was inserted or copied. */
+  text: string;
+  reason?: InsertionReason;
+  /** A short, user-visible message when the user has to act (or should know). */
+  notice?: string;
+}
+
+/** What the insertion layer can do on this machine. */
+export interface InsertionCapability {
+  strategy: string;
+  /** False: finals are only copied and the user pastes by hand. */
+  canPaste: boolean;
+  /** Shown once in the UI when paste is not possible (e.g. "install wtype for Wayland"). */
+  notice?: string;
+}
+
+export type HotkeyAction = 'toggle' | 'hold-start' | 'hold-stop';
+
+/** Sent when the global hotkey (or the tray's start/stop item) fires. */
+export interface HotkeyEvent {
+  action: HotkeyAction;
+  source: 'hotkey' | 'tray';
+}
+
+export interface HotkeyStatus {
+  accelerator: string;
+  /** False when the OS or another app refused the shortcut; `error` says so. */
+  registered: boolean;
+  /** Electron's globalShortcut has no key-up, so hold-to-talk is unavailable in this build. */
+  holdToTalkAvailable: boolean;
+  error?: string;
+}
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** Entries to export; absent: the whole history. */
+  ids?: number[];
+}
+
+export interface ExportResult {
+  /** False when the user canceled the save dialog. */
+  saved: boolean;
+  path?: string;
+  count: number;
+}
+
+export interface IpcErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The envelope every invoke handler answers with. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcErrorInfo };
+
+/** Request/response methods (`ipcRenderer.invoke`). */
+export interface EarshotInvokeApi {
   /** App version, for the about box. */
   getVersion(): Promise<string>;
+  /** The gateway the renderer must connect to now. */
+  getEndpoint(): Promise<GatewayEndpoint>;
+
+  getSettings(): Promise<Settings>;
+  /** Applies a partial update and returns the new settings; rejects InvalidConfig. */
+  setSettings(patch: SettingsPatch): Promise<Settings>;
+
+  listHistory(query: HistoryQuery): Promise<HistoryPage>;
+  /** Records a finished dictation (ignored, returning null, when `saveHistory` is off). */
+  addHistory(entry: NewHistoryEntry): Promise<HistoryEntry | null>;
+  /** Deletes entries; returns how many existed. */
+  deleteHistory(ids: number[]): Promise<number>;
+  clearHistory(): Promise<number>;
+  /** Writes entries to a file the user picks in a save dialog. */
+  exportHistory(request: ExportRequest): Promise<ExportResult>;
+  /** Copies an entry's text to the clipboard (re-copy from history). */
+  copyText(text: string): Promise<void>;
+
+  listModels(): Promise<ModelInfo[]>;
+  /** Makes an installed model the active one; the local engine reloads it. */
+  selectModel(name: string): Promise<ModelInfo[]>;
+  /** Starts (or resumes) a download; progress arrives as `modelDownloadProgress` events. */
+  downloadModel(name: string): Promise<void>;
+  cancelModelDownload(name: string): Promise<void>;
+
+  /** The renderer tells main when a dictation starts/stops (tray label, focus tracking). */
+  setDictationActive(active: boolean): Promise<void>;
+  /** Inserts a final into the focused application (or copies it, see InsertionResult). */
+  insertText(text: string): Promise<InsertionResult>;
+  getInsertionCapability(): Promise<InsertionCapability>;
+  getHotkeyStatus(): Promise<HotkeyStatus>;
 }
 
-/** IPC channel names, one per API method. */
+/** Events main pushes to the renderer (`webContents.send`). */
+export interface EarshotEvents {
+  hotkey: HotkeyEvent;
+  insertionResult: InsertionResult;
+  modelDownloadProgress: ModelDownloadProgress;
+  settingsChanged: Settings;
+  endpointChanged: GatewayEndpoint;
+  hotkeyStatus: HotkeyStatus;
+}
+
+export type EarshotEventName = keyof EarshotEvents;
+
+/** `window.earshot` in the renderer. */
+export interface EarshotApi extends EarshotInvokeApi {
+  /** Subscribes to a main-process event; returns the unsubscribe function. */
+  on<K extends EarshotEventName>(event: K, listener: (payload: EarshotEvents[K]) => void): () => void;
+}
+
+/** IPC channel names, one per invoke method. */
 export const IpcChannel = {
-  getEndpoint: 'earshot:get-endpoint',
   getVersion: 'earshot:get-version',
-} as const satisfies Record<keyof EarshotApi, string>;
+  getEndpoint: 'earshot:get-endpoint',
+  getSettings: 'earshot:get-settings',
+  setSettings: 'earshot:set-settings',
+  listHistory: 'earshot:list-history',
+  addHistory: 'earshot:add-history',
+  deleteHistory: 'earshot:delete-history',
+  clearHistory: 'earshot:clear-history',
+  exportHistory: 'earshot:export-history',
+  copyText: 'earshot:copy-text',
+  listModels: 'earshot:list-models',
+  selectModel: 'earshot:select-model',
+  downloadModel: 'earshot:download-model',
+  cancelModelDownload: 'earshot:cancel-model-download',
+  setDictationActive: 'earshot:set-dictation-active',
+  insertText: 'earshot:insert-text',
+  getInsertionCapability: 'earshot:get-insertion-capability',
+  getHotkeyStatus: 'earshot:get-hotkey-status',
+} as const satisfies Record<keyof EarshotInvokeApi, string>;
+
+/** Event channel names, one per event. */
+export const IpcEventChannel = {
+  hotkey: 'earshot:event:hotkey',
+  insertionResult: 'earshot:event:insertion-result',
+  modelDownloadProgress: 'earshot:event:model-download-progress',
+  settingsChanged: 'earshot:event:settings-changed',
+  endpointChanged: 'earshot:event:endpoint-changed',
+  hotkeyStatus: 'earshot:event:hotkey-status',
+} as const satisfies Record<EarshotEventName, string>;
