@@ -1,0 +1,129 @@
+import { AsrError } from '../../shared/errors.ts';
+import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+
+/**
+ * Unnormalized forward real FFT of a power-of-two size P (kiss_fftr convention, no 1/N):
+ * X[k] = Σ x[t]·e^{−2πikt/P}, k = 0..P/2.
+ * The P real samples are packed into a complex FFT of size P/2 (even → Re, odd → Im), which is
+ * about twice as fast as a complex FFT of size P, then split into the real transform.
+ * Tables (bit reversal, twiddles) are built once per size; get instances from `realFft(size)`.
+ */
+export class RealFft {
+  readonly size: number;
+  /** Complex FFT size, P/2. */
+  private readonly half: number;
+  private readonly bitReversed: Uint32Array;
+  /** e^{−2πik/half} for k < half/2, for the complex butterflies. */
+  private readonly cosHalf: Float64Array;
+  private readonly sinHalf: Float64Array;
+  /** e^{−2πik/P} for k ≤ half, for splitting the packed transform. */
+  private readonly cosFull: Float64Array;
+  private readonly sinFull: Float64Array;
+  // Scratch for the complex transform; safe to share because calls are synchronous.
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 4 || (size & (size - 1)) !== 0) {
+      throw new AsrError(ErrorCode.InvalidConfig, `real FFT size must be a power of two ≥ 4, got ${size}`);
+    }
+    this.size = size;
+    const half = size / 2;
+    this.half = half;
+    const bits = Math.log2(half);
+    this.bitReversed = new Uint32Array(half);
+    for (let i = 0; i < half; i++) {
+      let r = 0;
+      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+      this.bitReversed[i] = r;
+    }
+    this.cosHalf = new Float64Array(Math.max(1, half / 2));
+    this.sinHalf = new Float64Array(Math.max(1, half / 2));
+    for (let k = 0; k < half / 2; k++) {
+      this.cosHalf[k] = Math.cos((2 * Math.PI * k) / half);
+      this.sinHalf[k] = -Math.sin((2 * Math.PI * k) / half);
+    }
+    this.cosFull = new Float64Array(half + 1);
+    this.sinFull = new Float64Array(half + 1);
+    for (let k = 0; k <= half; k++) {
+      this.cosFull[k] = Math.cos((2 * Math.PI * k) / size);
+      this.sinFull[k] = -Math.sin((2 * Math.PI * k) / size);
+    }
+    this.re = new Float64Array(half);
+    this.im = new Float64Array(half);
+  }
+
+  /** Full spectrum X[0..P/2] into outRe/outIm (each of length ≥ P/2+1). `input` is not modified. */
+  forward(input: ArrayLike<number>, outRe: Float64Array, outIm: Float64Array): void {
+    this.packedTransform(input);
+    const { re, im, half, cosFull, sinFull } = this;
+    outRe[0] = re[0] + im[0];
+    outIm[0] = 0;
+    outRe[half] = re[0] - im[0];
+    outIm[half] = 0;
+    for (let k = 1; k < half; k++) {
+      const a = re[k], b = im[k], c = re[half - k], d = im[half - k];
+      // Even part E = (Z_k + conj Z_{h−k})/2, odd part O = (Z_k − conj Z_{h−k})/(2i).
+      const er = 0.5 * (a + c), ei = 0.5 * (b - d);
+      const or = 0.5 * (b + d), oi = 0.5 * (c - a);
+      const wr = cosFull[k], wi = sinFull[k];
+      outRe[k] = er + wr * or - wi * oi;
+      outIm[k] = ei + wr * oi + wi * or;
+    }
+  }
+
+  /** p[k] = Re(X_k)² + Im(X_k)² for k = 0..P/2 into `out` (length ≥ P/2+1). `input` is not modified. */
+  powerSpectrum(input: ArrayLike<number>, out: Float64Array): void {
+    this.packedTransform(input);
+    const { re, im, half, cosFull, sinFull } = this;
+    const dc = re[0] + im[0];
+    const nyquist = re[0] - im[0];
+    out[0] = dc * dc;
+    out[half] = nyquist * nyquist;
+    for (let k = 1; k < half; k++) {
+      const a = re[k], b = im[k], c = re[half - k], d = im[half - k];
+      const er = 0.5 * (a + c), ei = 0.5 * (b - d);
+      const or = 0.5 * (b + d), oi = 0.5 * (c - a);
+      const wr = cosFull[k], wi = sinFull[k];
+      const xr = er + wr * or - wi * oi;
+      const xi = ei + wr * oi + wi * or;
+      out[k] = xr * xr + xi * xi;
+    }
+  }
+
+  /** Complex FFT of z[t] = x[2t] + i·x[2t+1] into this.re/this.im (iterative radix-2, DIT). */
+  private packedTransform(input: ArrayLike<number>): void {
+    const { re, im, half, bitReversed, cosHalf, sinHalf } = this;
+    for (let t = 0; t < half; t++) {
+      const r = bitReversed[t];
+      re[r] = input[2 * t];
+      im[r] = input[2 * t + 1];
+    }
+    for (let span = 1, tableStride = half >> 1; span < half; span <<= 1, tableStride >>= 1) {
+      for (let start = 0; start < half; start += span << 1) {
+        for (let j = 0, w = 0; j < span; j++, w += tableStride) {
+          const p = start + j, q = p + span;
+          const wr = cosHalf[w], wi = sinHalf[w];
+          const qr = re[q] * wr - im[q] * wi;
+          const qi = re[q] * wi + im[q] * wr;
+          re[q] = re[p] - qr;
+          im[q] = im[p] - qi;
+          re[p] += qr;
+          im[p] += qi;
+        }
+      }
+    }
+  }
+}
+
+const instances = new Map<number, RealFft>();
+
+/** The shared RealFft of this size (tables are built once per process/worker). */
+export function realFft(size: number): RealFft {
+  let fft = instances.get(size);
+  if (!fft) {
+    fft = new RealFft(size);
+    instances.set(size, fft);
+  }
+  return fft;
+}
