@@ -1,12 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { isAsrError } from '../shared/errors.ts';
 import { packageVersion } from './version.ts';
+import { tokensCommand } from './commands/tokens.ts';
 
 /** A subcommand module: adds itself to the program. */
 export type CommandModule = (program: Command) => void;
 
 /** Subcommands register here; each lives in its own file under src/cli/commands/. */
-const commands: CommandModule[] = [];
+const commands: CommandModule[] = [tokensCommand];
 
 export function buildProgram(): Command {
   const program = new Command('earshot')
