@@ -91,7 +91,7 @@ export class RealFft {
     }
   }
 
-  /** Complex FFT of z[t] = x[2t] + i·x[2t+1] into this.re/this.im (iterative radix-2, DIT). */
+  /** Complex FFT of z[t] = x[2t] + i·x[2t+1] into this.re/this.im (iterative radix-2 DIT, first two stages fused). */
   private packedTransform(input: ArrayLike<number>): void {
     const { re, im, half, bitReversed, cosHalf, sinHalf } = this;
     for (let t = 0; t < half; t++) {
@@ -99,11 +99,36 @@ export class RealFft {
       re[r] = input[2 * t];
       im[r] = input[2 * t + 1];
     }
-    for (let span = 1, tableStride = half >> 1; span < half; span <<= 1, tableStride >>= 1) {
-      for (let start = 0; start < half; start += span << 1) {
-        for (let j = 0, w = 0; j < span; j++, w += tableStride) {
-          const p = start + j, q = p + span;
-          const wr = cosHalf[w], wi = sinHalf[w];
+    // The first two stages need no multiplications (twiddles 1 and −i): one radix-4 pass.
+    if (half >= 4) {
+      for (let p = 0; p < half; p += 4) {
+        const ar = re[p] + re[p + 1], ai = im[p] + im[p + 1];
+        const br = re[p] - re[p + 1], bi = im[p] - im[p + 1];
+        const cr = re[p + 2] + re[p + 3], ci = im[p + 2] + im[p + 3];
+        const dr = re[p + 2] - re[p + 3], di = im[p + 2] - im[p + 3];
+        re[p] = ar + cr;
+        im[p] = ai + ci;
+        re[p + 2] = ar - cr;
+        im[p + 2] = ai - ci;
+        // b ± (−i)·d
+        re[p + 1] = br + di;
+        im[p + 1] = bi - dr;
+        re[p + 3] = br - di;
+        im[p + 3] = bi + dr;
+      }
+    } else {
+      const r0 = re[0], i0 = im[0];
+      re[0] = r0 + re[1];
+      im[0] = i0 + im[1];
+      re[1] = r0 - re[1];
+      im[1] = i0 - im[1];
+    }
+    for (let span = 4, tableStride = half >> 3; span < half; span <<= 1, tableStride >>= 1) {
+      const step = span << 1;
+      for (let j = 0, w = 0; j < span; j++, w += tableStride) {
+        const wr = cosHalf[w], wi = sinHalf[w];
+        for (let p = j; p < half; p += step) {
+          const q = p + span;
           const qr = re[q] * wr - im[q] * wi;
           const qi = re[q] * wi + im[q] * wr;
           re[q] = re[p] - qr;

@@ -1,0 +1,61 @@
+// Fbank and resampler throughput for one stream on one core (never part of the tests).
+// Run: node --import tsx bench/fbank-bench.ts [seconds-of-audio]
+import { performance } from 'node:perf_hooks';
+import { OnlineFbank } from '../src/engine/features/online-fbank.ts';
+import { PARAFORMER_FBANK_OPTIONS, type FbankOptions } from '../src/engine/features/fbank-options.ts';
+import { Resampler } from '../src/engine/features/resampler.ts';
+
+const seconds = Number(process.argv[2] ?? 60);
+
+function signal(rate: number): Float32Array {
+  const x = new Float32Array(Math.round(seconds * rate));
+  let s = 1;
+  for (let i = 0; i < x.length; i++) {
+    s = (s * 16807) % 2147483647;
+    x[i] = 0.3 * Math.sin((2 * Math.PI * 220 * i) / rate) + 0.05 * (s / 2147483647 - 0.5);
+  }
+  return x;
+}
+
+/** Best of `runs` timings, in ms; the first run also warms the JIT. */
+function best(runs: number, fn: () => void): number {
+  let min = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    fn();
+    min = Math.min(min, performance.now() - t0);
+  }
+  return min;
+}
+
+function benchFbank(name: string, options: Partial<FbankOptions>, audio: Float32Array, chunk: number): void {
+  let frames = 0;
+  const ms = best(5, () => {
+    const fbank = new OnlineFbank(options);
+    for (let i = 0; i < audio.length; i += chunk) {
+      fbank.acceptWaveform(audio.subarray(i, i + chunk));
+      fbank.discardFramesBefore(fbank.numFramesReady);
+    }
+    fbank.inputFinished();
+    frames = fbank.numFramesReady;
+  });
+  const fps = (frames / ms) * 1000;
+  console.log(`fbank ${name.padEnd(28)} ${frames} frames in ${ms.toFixed(1)} ms: ${Math.round(fps)} frames/s, ${Math.round((seconds * 1000) / ms)}× real time`);
+}
+
+function benchResampler(rate: number, chunk: number): void {
+  const audio = signal(rate);
+  const ms = best(5, () => {
+    const r = new Resampler(rate);
+    for (let i = 0; i < audio.length; i += chunk) r.resample(audio.subarray(i, i + chunk));
+    r.flush();
+  });
+  console.log(`resample ${String(rate).padStart(6)} → 16000 Hz, ${chunk}-sample chunks: ${ms.toFixed(1)} ms, ${Math.round((seconds * 1000) / ms)}× real time`);
+}
+
+console.log(`node ${process.version}, ${seconds} s of audio per run, best of 5`);
+const audio16k = signal(16000);
+benchFbank('sherpa/povey, 100 ms chunks', {}, audio16k, 1600);
+benchFbank('sherpa/povey, 10 ms chunks', {}, audio16k, 160);
+benchFbank('paraformer/hamming, 600 ms', PARAFORMER_FBANK_OPTIONS, audio16k, 9600);
+for (const rate of [8000, 44100, 48000]) benchResampler(rate, Math.round(rate / 10));
