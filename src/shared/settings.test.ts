@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, validateEndpointSettings, validateSettings, validateSettingsPatch } from './settings.ts';
+
+describe('settings', () => {
+  it('defaults validate, and missing keys take defaults', () => {
+    expect(validateSettings({})).toEqual(DEFAULT_SETTINGS);
+    expect(validateSettings({ handsFree: true }).handsFree).toBe(true);
+  });
+
+  it('a patch keeps absent keys absent (no silent reset to defaults)', () => {
+    expect(validateSettingsPatch({ handsFree: true })).toEqual({ handsFree: true });
+  });
+
+  it.each([
+    [{ remoteUrl: 'https://x' }],
+    [{ clipboardRestoreDelayMs: 1.5 }],
+    [{ toggleHotkey: '' }],
+    [{ typo: 1 }],
+    [null],
+  ])('rejects %j with InvalidConfig', (bad) => {
+    expect(() => validateSettingsPatch(bad)).toThrow(expect.objectContaining({ code: 'ASR_ERR_INVALID_CONFIG' }));
+  });
+
+  it('accepts ws and wss URLs', () => {
+    expect(validateSettingsPatch({ remoteUrl: 'wss://asr.example.com:8443' }).remoteUrl).toBe('wss://asr.example.com:8443');
+    expect(validateSettingsPatch({ remoteUrl: 'ws://10.0.0.5:8080' }).remoteUrl).toBe('ws://10.0.0.5:8080');
+  });
+
+  it('remote mode needs a URL', () => {
+    expect(() => validateEndpointSettings({ ...DEFAULT_SETTINGS, engineMode: 'remote' })).toThrow(
+      expect.objectContaining({ code: 'ASR_ERR_INVALID_CONFIG' }),
+    );
+    expect(() => validateEndpointSettings({ ...DEFAULT_SETTINGS, engineMode: 'remote', remoteUrl: 'ws://h:1' })).not.toThrow();
+  });
+});
