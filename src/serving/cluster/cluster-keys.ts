@@ -6,24 +6,21 @@
 export class ClusterKeys {
   constructor(readonly prefix = 'earshot:') {}
 
-  /** SET of worker ids that registered; the reaper removes those whose heartbeat lapsed. */
-  get workers(): string {
-    return `${this.prefix}workers`;
+  /** ZSET worker id → heartbeat expiry (Redis time, ms); a lapsed score means the worker is dead. */
+  get workersAlive(): string {
+    return `${this.prefix}workers:alive`;
   }
-  /** STRING: the worker's JSON info (capacity, models), expires unless the heartbeat renews it. */
-  worker(id: string): string {
-    return `${this.prefix}worker:${id}`;
+  /** HASH worker id → JSON info (capacity, models, provider), what admission sums up. */
+  get workersInfo(): string {
+    return `${this.prefix}workers:info`;
   }
   /** SET of session ids whose decoder state lives on the worker. */
   workerSessions(id: string): string {
     return `${this.prefix}worker:${id}:sessions`;
   }
-  get gateways(): string {
-    return `${this.prefix}gateways`;
-  }
-  /** STRING with TTL: the gateway is alive. */
-  gateway(id: string): string {
-    return `${this.prefix}gateway:${id}`;
+  /** ZSET gateway id → heartbeat expiry (ms). */
+  get gatewaysAlive(): string {
+    return `${this.prefix}gateways:alive`;
   }
   /** SET of session ids opened through the gateway (waiting, admitted or decoding). */
   gatewaySessions(id: string): string {
@@ -37,11 +34,11 @@ export class ClusterKeys {
   assign(model: string): string {
     return `${this.prefix}assign:${model}`;
   }
-  /** HASH: gateway, spec, epoch (bumped on every claim). Its absence means the session is gone. */
+  /** HASH: gw, model, spec, epoch (bumped on every claim), acked (last final the gateway delivered). Its absence means the session is gone. */
   session(sid: string): string {
     return `${this.prefix}session:${sid}`;
   }
-  /** STREAM of the session's audio chunks (and an eof/abort marker), kept until the session ends. */
+  /** STREAM of the session's audio chunks (n = sequence, k = 'a' | 'eof', d = bytes), kept until the session ends. */
   audio(sid: string): string {
     return `${this.prefix}session:${sid}:audio`;
   }
@@ -49,7 +46,7 @@ export class ClusterKeys {
   owner(sid: string): string {
     return `${this.prefix}session:${sid}:owner`;
   }
-  /** HASH sid → gateway id of sessions admitted to decoding (global admission). */
+  /** SET of session ids admitted to decoding (global admission); its size is bounded by live capacity. */
   get admitted(): string {
     return `${this.prefix}admission:active`;
   }
