@@ -1,0 +1,24 @@
+/** The best path of one stream's current segment. */
+export interface DecodedPath {
+  /** Emitted token ids (no context, no blanks). */
+  tokens: number[];
+  /** Encoder output frame of each token, counted from the segment start. */
+  frames: number[];
+  /** Blank frames since the last emitted token (drives endpointing). */
+  trailingBlanks: number;
+}
+
+/**
+ * A search over encoder output, batched across streams. `S` is the per-stream search state,
+ * owned by the stream and replaced on reset.
+ */
+export interface SearchDecoder<S> {
+  initial(): S;
+  /** output: (N, frames, dim) for the N streams whose states are given, in that order. */
+  decode(output: Float32Array, frames: number, dim: number, states: S[]): Promise<void>;
+  best(state: S): DecodedPath;
+  /** The state a new segment starts from (sherpa-onnx keeps the decoder context). */
+  reset(state: S): S;
+  /** Whether a reset now should advance the segment counter. */
+  segmentHasTokens(state: S): boolean;
+}

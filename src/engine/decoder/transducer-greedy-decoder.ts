@@ -1,0 +1,113 @@
+import type { TransducerModel } from '../model/streaming-model.ts';
+import { argmax } from './log-prob-math.ts';
+import type { DecodedPath, SearchDecoder } from './search-decoder.ts';
+
+export interface TransducerGreedyState {
+  /** Context (initially [-1, …, -1, 0]) followed by emitted tokens. */
+  ys: number[];
+  frames: number[];
+  trailingBlanks: number;
+  frameOffset: number;
+  /** decoder_out of the last `contextSize` ys; kept across chunks until the next emission. */
+  decoderOut: Float32Array | null;
+}
+
+export interface TransducerSearchOptions {
+  /** Subtracted from the blank logit (0 = off). */
+  blankPenalty: number;
+  /** Id treated like blank (icefall's <unk>), or -1. */
+  unkId: number;
+}
+
+/** Initial decoder context as sherpa-onnx builds it: context_size−1 times −1, then blank. */
+export function initialContext(contextSize: number): number[] {
+  const ys = new Array<number>(contextSize).fill(-1);
+  ys[contextSize - 1] = 0;
+  return ys;
+}
+
+/** Runs the decoder on the last `contextSize` tokens of each sequence, as one batch. */
+export async function runDecoderOn(model: TransducerModel, seqs: readonly (readonly number[])[]): Promise<Float32Array> {
+  const c = model.contextSize;
+  const ys = new BigInt64Array(seqs.length * c);
+  seqs.forEach((seq, i) => {
+    for (let k = 0; k < c; k++) ys[i * c + k] = BigInt(seq[seq.length - c + k]);
+  });
+  return model.runDecoder(ys, seqs.length);
+}
+
+/** Greedy search, max one symbol per frame (../shared/MODEL_INTERFACES.md §2.6), batched across streams. */
+export class TransducerGreedyDecoder implements SearchDecoder<TransducerGreedyState> {
+  constructor(
+    private readonly model: TransducerModel,
+    private readonly options: TransducerSearchOptions,
+  ) {}
+
+  initial(): TransducerGreedyState {
+    return { ys: initialContext(this.model.contextSize), frames: [], trailingBlanks: 0, frameOffset: 0, decoderOut: null };
+  }
+
+  async decode(output: Float32Array, frames: number, dim: number, states: TransducerGreedyState[]): Promise<void> {
+    const n = states.length;
+    const vocab = this.model.vocabSize;
+    const { blankPenalty, unkId } = this.options;
+    const missing = states.filter((s) => s.decoderOut === null);
+    if (missing.length > 0) {
+      const out = await runDecoderOn(
+        this.model,
+        missing.map((s) => s.ys),
+      );
+      missing.forEach((s, i) => (s.decoderOut = out.slice(i * dim, (i + 1) * dim)));
+    }
+    const decoderOut = new Float32Array(n * dim);
+    states.forEach((s, b) => decoderOut.set(s.decoderOut as Float32Array, b * dim));
+    const encoderFrame = new Float32Array(n * dim);
+    for (let t = 0; t < frames; t++) {
+      for (let b = 0; b < n; b++) {
+        const from = (b * frames + t) * dim;
+        encoderFrame.set(output.subarray(from, from + dim), b * dim);
+      }
+      const logits = await this.model.runJoiner(encoderFrame, decoderOut, n);
+      const emitted: number[] = [];
+      states.forEach((s, b) => {
+        if (blankPenalty > 0) logits[b * vocab] -= blankPenalty;
+        const y = argmax(logits, b * vocab, vocab);
+        if (y !== 0 && y !== unkId) {
+          s.ys.push(y);
+          s.frames.push(t + s.frameOffset);
+          s.trailingBlanks = 0;
+          emitted.push(b);
+        } else {
+          s.trailingBlanks++;
+        }
+      });
+      if (emitted.length > 0) {
+        const out = await runDecoderOn(
+          this.model,
+          emitted.map((b) => states[b].ys),
+        );
+        emitted.forEach((b, i) => decoderOut.set(out.subarray(i * dim, (i + 1) * dim), b * dim));
+      }
+    }
+    states.forEach((s, b) => {
+      s.decoderOut = decoderOut.slice(b * dim, (b + 1) * dim);
+      s.frameOffset += frames;
+    });
+  }
+
+  best(s: TransducerGreedyState): DecodedPath {
+    return { tokens: s.ys.slice(this.model.contextSize), frames: [...s.frames], trailingBlanks: s.trailingBlanks };
+  }
+
+  /** sherpa-onnx: keep the last context tokens if anything was emitted, else start from scratch. */
+  reset(s: TransducerGreedyState): TransducerGreedyState {
+    const c = this.model.contextSize;
+    if (s.ys.length <= c) return this.initial();
+    // The context is unchanged, so its decoder_out still holds.
+    return { ys: s.ys.slice(-c), frames: [], trailingBlanks: 0, frameOffset: 0, decoderOut: s.decoderOut };
+  }
+
+  segmentHasTokens(s: TransducerGreedyState): boolean {
+    return s.ys.length > this.model.contextSize;
+  }
+}

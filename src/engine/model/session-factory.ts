@@ -1,0 +1,60 @@
+import { access } from 'node:fs/promises';
+import { InferenceSession } from 'onnxruntime-node';
+import { AsrError } from '../../shared/errors.ts';
+import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+
+export interface SessionFactoryOptions {
+  /** Execution providers to try, one at a time, in order; 'cpu' is always the last resort. */
+  providers: readonly string[];
+  /** Intra-op threads of each session. */
+  numThreads: number;
+}
+
+export interface ProviderFailure {
+  provider: string;
+  message: string;
+}
+
+export interface CreatedSession {
+  session: InferenceSession;
+  /** The provider the session really runs on. */
+  provider: string;
+  /** Providers tried before it, and why each failed. */
+  failures: ProviderFailure[];
+}
+
+/**
+ * Creates an ORT session, trying each provider alone: a list such as ['webgpu','cpu'] does not
+ * fall back by itself in onnxruntime-node, it throws if the first one fails.
+ */
+export async function createSession(modelPath: string, options: SessionFactoryOptions): Promise<CreatedSession> {
+  try {
+    await access(modelPath);
+  } catch {
+    throw new AsrError(ErrorCode.ModelNotFound, `model file not found: ${modelPath}`);
+  }
+  const order = [...new Set(options.providers.filter((p) => p !== 'cpu')), 'cpu'];
+  const failures: ProviderFailure[] = [];
+  for (const provider of order) {
+    try {
+      const session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads));
+      return { session, provider, failures };
+    } catch (err) {
+      failures.push({ provider, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  const cpu = failures[failures.length - 1];
+  throw new AsrError(ErrorCode.ModelInvalid, `cannot load ${modelPath}: ${cpu.message}`, { cause: failures });
+}
+
+function sessionOptions(provider: string, numThreads: number): InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    intraOpNumThreads: numThreads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    // Warnings about unused initializers etc. are noise for users; errors still throw.
+    logSeverityLevel: 3,
+  };
+}

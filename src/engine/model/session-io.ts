@@ -1,0 +1,75 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import { AsrError } from '../../shared/errors.ts';
+import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+import type { StateSpec, StateType } from './state-batching.ts';
+
+/** What the session declares for one input/output: element type and shape (numbers or symbolic names). */
+export interface DeclaredValue {
+  name: string;
+  type: string | undefined;
+  shape: readonly (number | string)[] | undefined;
+}
+
+export function declaredInputs(session: InferenceSession): DeclaredValue[] {
+  return session.inputNames.map((name, i) => declared(name, session.inputMetadata?.[i]));
+}
+
+export function declaredOutputs(session: InferenceSession): DeclaredValue[] {
+  return session.outputNames.map((name, i) => declared(name, session.outputMetadata?.[i]));
+}
+
+function declared(name: string, meta: InferenceSession.ValueMetadata | undefined): DeclaredValue {
+  if (!meta || !meta.isTensor) return { name, type: undefined, shape: undefined };
+  return { name, type: meta.type, shape: meta.shape.length > 0 ? meta.shape : undefined };
+}
+
+/**
+ * The batch axis of a state: the axis carrying the same symbolic dim as the features' batch axis
+ * (e.g. 'N'). Falls back to the family's documented axis when the export left dims unnamed.
+ */
+export function batchAxisOf(value: DeclaredValue, batchSymbol: string | undefined, fallback: number): number {
+  if (batchSymbol === undefined || !value.shape) return fallback;
+  const axes = value.shape.flatMap((d, i) => (d === batchSymbol ? [i] : []));
+  return axes.length === 1 ? axes[0] : fallback;
+}
+
+/** The symbolic name of axis `axis` of a value, if the export named it. */
+export function symbolAt(value: DeclaredValue, axis: number): string | undefined {
+  const d = value.shape?.[axis];
+  return typeof d === 'string' ? d : undefined;
+}
+
+/** True when the value's batch axis is a fixed number (a batch-1-only export). */
+export function hasFixedBatch(value: DeclaredValue, axis: number): boolean {
+  return typeof value.shape?.[axis] === 'number';
+}
+
+export function stateTypeOf(value: DeclaredValue, fallback: StateType, path: string): StateType {
+  if (value.type === undefined) return fallback;
+  if (value.type === 'float32' || value.type === 'int64' || value.type === 'int32') return value.type;
+  throw new AsrError(ErrorCode.ModelInvalid, `${path}: state '${value.name}' has unsupported type ${value.type}`);
+}
+
+/** Rejects a state whose fixed (non-batch) dims disagree with what the metadata implies. */
+export function checkStateShape(spec: StateSpec, value: DeclaredValue, path: string): void {
+  if (!value.shape) return;
+  const expected = spec.dims;
+  const ok =
+    value.shape.length === expected.length &&
+    value.shape.every((d, i) => i === spec.batchAxis || typeof d !== 'number' || d === expected[i]);
+  if (!ok) {
+    throw new AsrError(
+      ErrorCode.ModelInvalid,
+      `${path}: input '${value.name}' has shape [${value.shape.join(', ')}], but the metadata implies [${expected.join(', ')}]`,
+    );
+  }
+}
+
+export function requireCount(values: readonly DeclaredValue[], count: number, what: string, path: string): void {
+  if (values.length !== count) {
+    throw new AsrError(
+      ErrorCode.ModelInvalid,
+      `${path}: expected ${count} ${what}, the model has ${values.length} (${values.map((v) => v.name).join(', ')})`,
+    );
+  }
+}

@@ -1,0 +1,52 @@
+import type { StateData, StateSpec } from './state-batching.ts';
+
+/** One batched encoder call's output. */
+export interface EncoderResult {
+  /** (N, frames, dim), row-major: CTC log-probs or transducer encoder_out. */
+  output: Float32Array;
+  frames: number;
+  dim: number;
+  /** The next states of each stream, in stateSpecs order. */
+  states: StateData[][];
+}
+
+/** A streaming acoustic encoder: reads `chunkLength` feature frames, then advances by `chunkShift`. */
+export interface StreamingEncoder {
+  readonly chunkLength: number;
+  readonly chunkShift: number;
+  readonly featureDim: number;
+  readonly stateSpecs: readonly StateSpec[];
+  /** False when the graph has a fixed batch of 1: streams are then run one call each. */
+  readonly supportsBatch: boolean;
+  initStates(): StateData[];
+  /** features: (N, chunkLength, featureDim) row-major; states: N streams' states. */
+  run(features: Float32Array, states: readonly (readonly StateData[])[]): Promise<EncoderResult>;
+}
+
+interface ModelBase {
+  /** Family name from the registry, e.g. 'nemo-ctc'. */
+  readonly family: string;
+  readonly encoder: StreamingEncoder;
+  readonly vocabSize: number;
+  readonly tokensPath: string;
+  /** Execution provider of the encoder session. */
+  readonly provider: string;
+  dispose(): Promise<void>;
+}
+
+/** The encoder emits log-probs; decoded by CTC greedy search. */
+export interface CtcModel extends ModelBase {
+  readonly kind: 'ctc';
+}
+
+/** Encoder + stateless prediction network + joiner (icefall transducers). */
+export interface TransducerModel extends ModelBase {
+  readonly kind: 'transducer';
+  readonly contextSize: number;
+  /** ys: (n, contextSize) token ids (−1 = none) → decoder_out (n, joinerDim). */
+  runDecoder(ys: BigInt64Array, n: number): Promise<Float32Array>;
+  /** encoderOut, decoderOut: (n, joinerDim) → logits (n, vocabSize). */
+  runJoiner(encoderOut: Float32Array, decoderOut: Float32Array, n: number): Promise<Float32Array>;
+}
+
+export type StreamingModel = CtcModel | TransducerModel;

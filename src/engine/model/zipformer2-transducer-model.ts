@@ -1,0 +1,242 @@
+import { join } from 'node:path';
+import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import { AsrError } from '../../shared/errors.ts';
+import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+import { type ModelFamily, type ModelFiles, pickPrecision } from './model-family.ts';
+import { type OnnxMetadata, requireInt, requireIntList } from './onnx-metadata.ts';
+import { OrtStreamingEncoder } from './ort-streaming-encoder.ts';
+import { createSession, type SessionFactoryOptions } from './session-factory.ts';
+import {
+  type DeclaredValue,
+  batchAxisOf,
+  checkStateShape,
+  declaredInputs,
+  declaredOutputs,
+  hasFixedBatch,
+  requireCount,
+  stateTypeOf,
+  symbolAt,
+} from './session-io.ts';
+import type { StateSpec } from './state-batching.ts';
+import type { TransducerModel } from './streaming-model.ts';
+
+const FAMILY = 'zipformer2-transducer';
+const STATES_PER_LAYER = 6;
+
+/** Streaming zipformer2 transducer (icefall export-onnx-streaming.py; ../shared/MODEL_INTERFACES.md §2.2, §2.5). */
+export const zipformer2TransducerFamily: ModelFamily = {
+  name: FAMILY,
+
+  async detect(dir, fileNames, options, readMetadata) {
+    if (!fileNames.includes('tokens.txt')) return null;
+    const pick = (role: string) =>
+      pickPrecision(
+        fileNames.filter((f) => f.startsWith(role) && f.endsWith('.onnx')),
+        options.preferInt8,
+      );
+    const [encoder, decoder, joiner] = ['encoder', 'decoder', 'joiner'].map(pick);
+    if (!encoder || !decoder || !joiner) return null;
+    const paths = { encoder: join(dir, encoder), decoder: join(dir, decoder), joiner: join(dir, joiner) };
+    const encoderMeta = await readMetadata(paths.encoder);
+    if (encoderMeta.get('model_type') !== 'zipformer2') return null;
+    return {
+      family: FAMILY,
+      dir,
+      tokens: join(dir, 'tokens.txt'),
+      onnx: paths,
+      metadata: {
+        encoder: encoderMeta,
+        decoder: await readMetadata(paths.decoder),
+        joiner: await readMetadata(paths.joiner),
+      },
+    };
+  },
+
+  load: loadZipformer2TransducerModel,
+};
+
+interface EncoderMeta {
+  numEncoderLayers: number[];
+  encoderDims: number[];
+  cnnModuleKernels: number[];
+  leftContextLen: number[];
+  queryHeadDims: number[];
+  valueHeadDims: number[];
+  numHeads: number[];
+  T: number;
+  decodeChunkLen: number;
+}
+
+function readEncoderMeta(meta: OnnxMetadata, path: string): EncoderMeta {
+  const m: EncoderMeta = {
+    numEncoderLayers: requireIntList(meta, 'num_encoder_layers', path),
+    encoderDims: requireIntList(meta, 'encoder_dims', path),
+    cnnModuleKernels: requireIntList(meta, 'cnn_module_kernels', path),
+    leftContextLen: requireIntList(meta, 'left_context_len', path),
+    queryHeadDims: requireIntList(meta, 'query_head_dims', path),
+    valueHeadDims: requireIntList(meta, 'value_head_dims', path),
+    numHeads: requireIntList(meta, 'num_heads', path),
+    T: requireInt(meta, 'T', path),
+    decodeChunkLen: requireInt(meta, 'decode_chunk_len', path),
+  };
+  const stacks = m.numEncoderLayers.length;
+  for (const [key, list] of Object.entries(m)) {
+    if (Array.isArray(list) && list.length !== stacks) {
+      throw new AsrError(ErrorCode.ModelInvalid, `${path}: metadata '${key}' has ${list.length} stacks, num_encoder_layers has ${stacks}`);
+    }
+  }
+  if (meta.get('feature') === 'whisper') {
+    throw new AsrError(ErrorCode.ModelInvalid, `${path}: whisper-feature zipformer2 models are not supported`);
+  }
+  return m;
+}
+
+/** Per-stream state shapes (batch 1), in input order, with the documented batch axes as fallback. */
+function stateShapes(m: EncoderMeta, featureDim: number): { dims: number[]; axis: number }[] {
+  const shapes: { dims: number[]; axis: number }[] = [];
+  m.numEncoderLayers.forEach((layers, i) => {
+    const keyDim = m.queryHeadDims[i] * m.numHeads[i];
+    const valueDim = m.valueHeadDims[i] * m.numHeads[i];
+    const left = m.leftContextLen[i];
+    const conv = Math.floor(m.cnnModuleKernels[i] / 2);
+    for (let j = 0; j < layers; j++) {
+      shapes.push(
+        { dims: [left, 1, keyDim], axis: 1 },
+        { dims: [1, 1, left, (3 * m.encoderDims[i]) / 4], axis: 1 },
+        { dims: [left, 1, valueDim], axis: 1 },
+        { dims: [left, 1, valueDim], axis: 1 },
+        { dims: [1, m.encoderDims[i], conv], axis: 0 },
+        { dims: [1, m.encoderDims[i], conv], axis: 0 },
+      );
+    }
+  });
+  const embed = Math.floor((Math.floor((featureDim - 1) / 2) - 1) / 2);
+  shapes.push({ dims: [1, 128, 3, embed], axis: 0 }, { dims: [1], axis: 0 });
+  return shapes;
+}
+
+export async function loadZipformer2TransducerModel(
+  files: ModelFiles,
+  options: SessionFactoryOptions,
+): Promise<TransducerModel> {
+  const { encoder: encPath, decoder: decPath, joiner: joinPath } = files.onnx;
+  const m = readEncoderMeta(files.metadata.encoder, encPath);
+  const contextSize = requireInt(files.metadata.decoder, 'context_size', decPath);
+  const vocabSize = requireInt(files.metadata.decoder, 'vocab_size', decPath);
+  const sessions: InferenceSession[] = [];
+  try {
+    const enc = await createSession(encPath, options);
+    sessions.push(enc.session);
+    const dec = await createSession(decPath, { ...options, providers: [enc.provider] });
+    sessions.push(dec.session);
+    const join = await createSession(joinPath, { ...options, providers: [enc.provider] });
+    sessions.push(join.session);
+
+    const inputs = declaredInputs(enc.session);
+    const outputs = declaredOutputs(enc.session);
+    const numLayers = m.numEncoderLayers.reduce((a, b) => a + b, 0);
+    const numStates = STATES_PER_LAYER * numLayers + 2;
+    requireCount(inputs, 1 + numStates, 'encoder inputs (x, 6 states per layer, embed_states, processed_lens)', encPath);
+    requireCount(outputs, 1 + numStates, 'encoder outputs (encoder_out and one per state)', encPath);
+    const featureDim = typeof inputs[0].shape?.[2] === 'number' ? inputs[0].shape[2] : 80;
+    const batchSymbol = symbolAt(inputs[0], 0);
+    const specs = stateShapes(m, featureDim).map((shape, i): StateSpec => {
+      const input = inputs[i + 1];
+      const spec: StateSpec = {
+        inputName: input.name,
+        outputName: outputs[i + 1].name,
+        dims: shape.dims,
+        batchAxis: batchAxisOf(input, batchSymbol, shape.axis),
+        type: stateTypeOf(input, i === numStates - 1 ? 'int64' : 'float32', encPath),
+      };
+      checkStateShape(spec, input, encPath);
+      return spec;
+    });
+    checkFrames(inputs[0], m.T, encPath);
+    const encoder = new OrtStreamingEncoder(
+      enc.session,
+      {
+        featuresInput: inputs[0].name,
+        featureLayout: 'frames-first',
+        output: outputs[0].name,
+        stateSpecs: specs,
+        constantInputs: [],
+        chunkLength: m.T,
+        chunkShift: m.decodeChunkLen,
+        featureDim,
+        supportsBatch: !hasFixedBatch(inputs[0], 0),
+      },
+      encPath,
+    );
+    return new OrtTransducer(encoder, dec.session, join.session, {
+      contextSize,
+      vocabSize,
+      tokensPath: files.tokens,
+      provider: enc.provider,
+      paths: { decoder: decPath, joiner: joinPath },
+    });
+  } catch (err) {
+    await Promise.all(sessions.map((s) => s.release()));
+    throw err;
+  }
+}
+
+function checkFrames(x: DeclaredValue, T: number, path: string): void {
+  const t = x.shape?.[1];
+  if (typeof t === 'number' && t !== T) {
+    throw new AsrError(ErrorCode.ModelInvalid, `${path}: input '${x.name}' takes ${t} frames, metadata T is ${T}`);
+  }
+}
+
+class OrtTransducer implements TransducerModel {
+  readonly kind = 'transducer';
+  readonly family = FAMILY;
+  readonly contextSize: number;
+  readonly vocabSize: number;
+  readonly tokensPath: string;
+  readonly provider: string;
+  private readonly decoderIn: string;
+  private readonly decoderOut: string;
+  private readonly joinerIn: [string, string];
+  private readonly joinerOut: string;
+
+  constructor(
+    readonly encoder: OrtStreamingEncoder,
+    private readonly decoder: InferenceSession,
+    private readonly joiner: InferenceSession,
+    info: { contextSize: number; vocabSize: number; tokensPath: string; provider: string; paths: { decoder: string; joiner: string } },
+  ) {
+    this.contextSize = info.contextSize;
+    this.vocabSize = info.vocabSize;
+    this.tokensPath = info.tokensPath;
+    this.provider = info.provider;
+    requireCount(declaredInputs(decoder), 1, 'decoder inputs (y)', info.paths.decoder);
+    requireCount(declaredInputs(joiner), 2, 'joiner inputs (encoder_out, decoder_out)', info.paths.joiner);
+    this.decoderIn = decoder.inputNames[0];
+    this.decoderOut = decoder.outputNames[0];
+    this.joinerIn = [joiner.inputNames[0], joiner.inputNames[1]];
+    this.joinerOut = joiner.outputNames[0];
+  }
+
+  async runDecoder(ys: BigInt64Array, n: number): Promise<Float32Array> {
+    const out = await this.decoder.run({ [this.decoderIn]: new Tensor('int64', ys, [n, this.contextSize]) });
+    return out[this.decoderOut].data as Float32Array;
+  }
+
+  async runJoiner(encoderOut: Float32Array, decoderOut: Float32Array, n: number): Promise<Float32Array> {
+    const dim = encoderOut.length / n;
+    const out = await this.joiner.run({
+      [this.joinerIn[0]]: new Tensor('float32', encoderOut, [n, dim]),
+      [this.joinerIn[1]]: new Tensor('float32', decoderOut, [n, dim]),
+    });
+    const logits = out[this.joinerOut].data as Float32Array;
+    if (logits.length !== n * this.vocabSize) {
+      throw new AsrError(ErrorCode.ModelInvalid, `joiner output has ${logits.length / n} classes, decoder vocab_size is ${this.vocabSize}`);
+    }
+    return logits;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.encoder.release(), this.decoder.release(), this.joiner.release()]);
+  }
+}

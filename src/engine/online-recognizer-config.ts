@@ -1,0 +1,73 @@
+import { AsrError } from '../shared/errors.ts';
+import { ErrorCode } from '../shared/protocol/error-codes.ts';
+import { DEFAULT_ENDPOINT_CONFIG } from './endpoint.ts';
+import type { DecodingMethod, EndpointRule, OnlineRecognizerConfig } from './recognizer-api.ts';
+
+/** The public config plus engine-only knobs (sherpa-onnx options with the same meaning). */
+export interface EngineRecognizerConfig extends OnlineRecognizerConfig {
+  /** Pick *.int8.onnx files when the folder has both. */
+  preferInt8: boolean;
+  /** Subtracted from the blank logit of transducers (0 = off). */
+  blankPenalty: number;
+}
+
+export type EngineRecognizerConfigInput = Partial<Omit<EngineRecognizerConfig, 'endpoint'>> & {
+  modelDir: string;
+  endpoint?: Partial<OnlineRecognizerConfig['endpoint']>;
+};
+
+export const DEFAULT_RECOGNIZER_CONFIG: Omit<EngineRecognizerConfig, 'modelDir'> = {
+  providers: [],
+  numThreads: 1,
+  decodingMethod: 'greedy_search',
+  maxActivePaths: 4,
+  endpoint: DEFAULT_ENDPOINT_CONFIG,
+  preferInt8: false,
+  blankPenalty: 0,
+};
+
+const DECODING_METHODS: readonly DecodingMethod[] = ['greedy_search', 'modified_beam_search'];
+
+/** Fills defaults and validates. */
+export function resolveRecognizerConfig(input: EngineRecognizerConfigInput): EngineRecognizerConfig {
+  const config: EngineRecognizerConfig = {
+    ...DEFAULT_RECOGNIZER_CONFIG,
+    ...stripUndefined(input),
+    modelDir: input.modelDir,
+    endpoint: { ...DEFAULT_ENDPOINT_CONFIG, ...stripUndefined(input.endpoint ?? {}) },
+  };
+  validateRecognizerConfig(config);
+  return config;
+}
+
+export function validateRecognizerConfig(c: EngineRecognizerConfig): void {
+  const fail = (msg: string): never => {
+    throw new AsrError(ErrorCode.InvalidConfig, `recognizer config: ${msg}`);
+  };
+  if (typeof c.modelDir !== 'string' || c.modelDir === '') fail('modelDir must be a non-empty path');
+  if (!Array.isArray(c.providers) || c.providers.some((p) => typeof p !== 'string' || p === '')) {
+    fail('providers must be a list of provider names');
+  }
+  if (!Number.isInteger(c.numThreads) || c.numThreads < 1 || c.numThreads > 256) fail(`numThreads must be an integer in [1, 256], got ${c.numThreads}`);
+  if (!DECODING_METHODS.includes(c.decodingMethod)) fail(`decodingMethod must be one of ${DECODING_METHODS.join(', ')}, got ${String(c.decodingMethod)}`);
+  if (!Number.isInteger(c.maxActivePaths) || c.maxActivePaths < 1 || c.maxActivePaths > 64) {
+    fail(`maxActivePaths must be an integer in [1, 64], got ${c.maxActivePaths}`);
+  }
+  if (typeof c.preferInt8 !== 'boolean') fail('preferInt8 must be a boolean');
+  if (!Number.isFinite(c.blankPenalty) || c.blankPenalty < 0) fail(`blankPenalty must be a number >= 0, got ${c.blankPenalty}`);
+  if (typeof c.endpoint.enabled !== 'boolean') fail('endpoint.enabled must be a boolean');
+  for (const name of ['rule1', 'rule2', 'rule3'] as const) validateRule(c.endpoint[name], name, fail);
+}
+
+function validateRule(rule: EndpointRule | undefined, name: string, fail: (msg: string) => never): void {
+  if (!rule || typeof rule !== 'object') fail(`endpoint.${name} is missing`);
+  const r = rule as EndpointRule;
+  if (typeof r.mustContainNonSilence !== 'boolean') fail(`endpoint.${name}.mustContainNonSilence must be a boolean`);
+  for (const key of ['minTrailingSilence', 'minUtteranceLength'] as const) {
+    if (!Number.isFinite(r[key]) || r[key] < 0) fail(`endpoint.${name}.${key} must be a number of seconds >= 0, got ${r[key]}`);
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

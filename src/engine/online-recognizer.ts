@@ -1,0 +1,171 @@
+import { AsrError } from '../shared/errors.ts';
+import { ErrorCode } from '../shared/protocol/error-codes.ts';
+import { CtcGreedyDecoder } from './decoder/ctc-greedy-decoder.ts';
+import { ModifiedBeamSearchDecoder } from './decoder/modified-beam-search-decoder.ts';
+import type { SearchDecoder } from './decoder/search-decoder.ts';
+import { SymbolTable } from './decoder/symbol-table.ts';
+import { TransducerGreedyDecoder } from './decoder/transducer-greedy-decoder.ts';
+import { OUTPUT_SUBSAMPLING, isEndpoint } from './endpoint.ts';
+import { loadModel } from './model/model-detector.ts';
+import type { StreamingModel } from './model/streaming-model.ts';
+import {
+  type EngineRecognizerConfig,
+  type EngineRecognizerConfigInput,
+  resolveRecognizerConfig,
+} from './online-recognizer-config.ts';
+import { EngineStream } from './online-stream.ts';
+import type { ModelInfo, OnlineRecognizer, OnlineStream, RecognitionResult } from './recognizer-api.ts';
+
+const SAMPLE_RATE = 16000;
+const FRAME_SHIFT_S = 0.01;
+
+/** Loads the model folder (family detected from files + metadata) and builds a recognizer. */
+export async function createOnlineRecognizer(input: EngineRecognizerConfigInput): Promise<OnlineRecognizer> {
+  const config = resolveRecognizerConfig(input);
+  const model = await loadModel(config.modelDir, config);
+  try {
+    const symbols = await SymbolTable.load(model.tokensPath);
+    if (symbols.size < model.vocabSize) {
+      throw new AsrError(
+        ErrorCode.ModelInvalid,
+        `${model.tokensPath} has ${symbols.size} tokens, the model outputs ${model.vocabSize} classes`,
+      );
+    }
+    return new EngineRecognizer(model, symbols, searchFor(model, symbols, config), config);
+  } catch (err) {
+    await model.dispose();
+    throw err;
+  }
+}
+
+function searchFor(model: StreamingModel, symbols: SymbolTable, config: EngineRecognizerConfig): SearchDecoder<unknown> {
+  if (model.kind === 'ctc') {
+    if (config.decodingMethod !== 'greedy_search') {
+      throw new AsrError(ErrorCode.InvalidConfig, `${config.decodingMethod} needs a transducer model; ${model.family} supports greedy_search`);
+    }
+    const blank = symbols.idOf('<blk>') ?? symbols.idOf('<eps>') ?? symbols.idOf('<blank>');
+    if (blank === undefined) {
+      throw new AsrError(ErrorCode.ModelInvalid, `${model.tokensPath} has no blank symbol (<blk>, <eps> or <blank>)`);
+    }
+    return new CtcGreedyDecoder(blank) as SearchDecoder<unknown>;
+  }
+  const options = { blankPenalty: config.blankPenalty, unkId: symbols.idOf('<unk>') ?? -1 };
+  return (
+    config.decodingMethod === 'modified_beam_search'
+      ? new ModifiedBeamSearchDecoder(model, config.maxActivePaths, options)
+      : new TransducerGreedyDecoder(model, options)
+  ) as SearchDecoder<unknown>;
+}
+
+/** sherpa-onnx's OnlineRecognizer over our ORT model families; one batched encoder call per decodeStreams. */
+class EngineRecognizer implements OnlineRecognizer {
+  readonly modelInfo: ModelInfo;
+  readonly provider: string;
+
+  constructor(
+    private readonly model: StreamingModel,
+    private readonly symbols: SymbolTable,
+    private readonly search: SearchDecoder<unknown>,
+    private readonly config: EngineRecognizerConfig,
+  ) {
+    const enc = model.encoder;
+    this.modelInfo = {
+      family: model.family,
+      sampleRate: SAMPLE_RATE,
+      featureDim: enc.featureDim,
+      chunkShift: enc.chunkShift,
+      vocabSize: model.vocabSize,
+    };
+    this.provider = model.provider;
+  }
+
+  createStream(): OnlineStream {
+    const enc = this.model.encoder;
+    return new EngineStream(this, SAMPLE_RATE, enc.featureDim, enc.initStates(), this.search.initial());
+  }
+
+  isReady(stream: OnlineStream): boolean {
+    const s = this.own(stream);
+    return s.processedFrames + this.model.encoder.chunkLength < s.framesReady;
+  }
+
+  async decodeStreams(streams: OnlineStream[]): Promise<void> {
+    const ready = [...new Set(streams.map((s) => this.own(s)))].filter((s) => this.isReady(s));
+    if (ready.length === 0) return;
+    for (const s of ready) {
+      if (s.busy) throw new AsrError(ErrorCode.Internal, 'a stream is already being decoded by another decodeStreams() call');
+    }
+    ready.forEach((s) => (s.busy = true));
+    try {
+      if (this.model.encoder.supportsBatch) await this.decodeBatch(ready);
+      else for (const s of ready) await this.decodeBatch([s]);
+    } finally {
+      ready.forEach((s) => (s.busy = false));
+    }
+  }
+
+  private async decodeBatch(streams: EngineStream[]): Promise<void> {
+    const enc = this.model.encoder;
+    const frameValues = enc.chunkLength * enc.featureDim;
+    const features = new Float32Array(streams.length * frameValues);
+    streams.forEach((s, i) => s.readFrames(enc.chunkLength, features, i * frameValues));
+    const result = await enc.run(
+      features,
+      streams.map((s) => s.states),
+    );
+    await this.search.decode(
+      result.output,
+      result.frames,
+      result.dim,
+      streams.map((s) => s.search),
+    );
+    streams.forEach((s, i) => {
+      s.states = result.states[i];
+      s.processedFrames += enc.chunkShift;
+      s.releaseConsumedFrames();
+    });
+  }
+
+  getResult(stream: OnlineStream): RecognitionResult {
+    const s = this.own(stream);
+    const path = this.search.best(s.search);
+    const startTime = s.startFrame * FRAME_SHIFT_S;
+    const frameSeconds = FRAME_SHIFT_S * OUTPUT_SUBSAMPLING;
+    return {
+      text: this.symbols.text(path.tokens),
+      tokens: path.tokens.map((id) => this.symbols.display(id)),
+      timestamps: path.frames.map((f) => round(startTime + f * frameSeconds)),
+      segment: s.segment,
+      startTime: round(startTime),
+    };
+  }
+
+  isEndpoint(stream: OnlineStream): boolean {
+    const s = this.own(stream);
+    return isEndpoint(this.config.endpoint, s.processedFrames, this.search.best(s.search).trailingBlanks);
+  }
+
+  reset(stream: OnlineStream): void {
+    const s = this.own(stream);
+    if (this.search.segmentHasTokens(s.search)) s.segment++;
+    s.search = this.search.reset(s.search);
+    s.startFrame += s.processedFrames;
+    s.processedFrames = 0;
+  }
+
+  async dispose(): Promise<void> {
+    await this.model.dispose();
+  }
+
+  private own(stream: OnlineStream): EngineStream {
+    if (!(stream instanceof EngineStream) || stream.owner !== this) {
+      throw new AsrError(ErrorCode.Internal, 'stream was not created by this recognizer');
+    }
+    return stream;
+  }
+}
+
+/** Seconds with millisecond precision, so 0.04·k prints as 0.12, not 0.12000000000000001. */
+function round(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
+}

@@ -1,0 +1,23 @@
+import { join, resolve } from 'node:path';
+
+/** Repository root (this file lives in test-support/). */
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+/** Generated model fixtures (gitignored), made by test-support/global-setup.ts. */
+export const FIXTURES_DIR = join(REPO_ROOT, '.fixtures');
+
+export const FIXTURE_MODELS = {
+  /** Random-weight zipformer2 transducer with icefall's exact interface. */
+  zipformer2: join(FIXTURES_DIR, 'zipformer2-transducer'),
+  /** Random-weight NeMo cache-aware streaming CTC model (the shipped model's architecture). */
+  nemoCtc: join(FIXTURES_DIR, 'nemo-ctc'),
+} as const;
+
+/** Real speech beside the project (../shared/data). */
+const DATA = join(REPO_ROOT, '..', 'shared', 'data');
+export const SPEECH = {
+  /** 11 s, 16 kHz. */
+  jfk: join(DATA, 'real-speech', 'jfk.wav'),
+  /** Spoken digits, 8 kHz (exercises the resampler). */
+  fsdd: (name: string) => join(DATA, 'fsdd', 'recordings', name),
+} as const;
