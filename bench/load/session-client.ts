@@ -58,7 +58,6 @@ export function runSession(opts: SessionOptions): Promise<SessionOutcome> {
   return new Promise((resolve) => {
     const headers = opts.token ? { authorization: `Bearer ${opts.token}` } : undefined;
     const ws = new WebSocket(opts.url, { headers, handshakeTimeout: opts.timeoutMs });
-    let timer: NodeJS.Timeout | undefined;
     let pump: NodeJS.Timeout | undefined;
     let firstQueueAt: number | undefined;
     let firstAudioAt: number | undefined;
@@ -73,7 +72,7 @@ export function runSession(opts: SessionOptions): Promise<SessionOutcome> {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.terminate();
       resolve(outcome);
     };
-    timer = setTimeout(() => {
+    const timer = setTimeout(() => {
       outcome.timedOut = true;
       finish();
     }, opts.timeoutMs);
