@@ -49,18 +49,21 @@ export class FbankComputer {
     if (dither !== 0 && noise) {
       for (let i = 0; i < n; i++) frame[i] += dither * noise.next();
     }
+    let mean = 0;
     if (removeDcOffset) {
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += frame[i];
-      const mean = sum / n;
-      for (let i = 0; i < n; i++) frame[i] -= mean;
+      for (let i = 0; i < n; i++) mean += frame[i];
+      mean /= n;
     }
-    if (preemphCoeff !== 0) {
-      for (let i = n - 1; i > 0; i--) frame[i] -= preemphCoeff * frame[i - 1];
-      frame[0] -= preemphCoeff * frame[0];
-    }
+    // DC removal, pre-emphasis (backwards, x[0] scaled by 1 − c) and the window in one pass.
     const w = this.window;
-    for (let i = 0; i < n; i++) frame[i] *= w[i];
+    const c = preemphCoeff;
+    let next = frame[n - 1] - mean;
+    for (let i = n - 1; i > 0; i--) {
+      const prev = frame[i - 1] - mean;
+      frame[i] = (next - c * prev) * w[i];
+      next = prev;
+    }
+    frame[0] = (next - c * next) * w[0];
     frame.fill(0, n, fftSize);
     this.fft.powerSpectrum(frame, this.power);
     const e = this.energies;

@@ -91,7 +91,7 @@ export class RealFft {
     }
   }
 
-  /** Complex FFT of z[t] = x[2t] + i·x[2t+1] into this.re/this.im (iterative radix-2 DIT, first two stages fused). */
+  /** Complex FFT of z[t] = x[2t] + i·x[2t+1] into this.re/this.im (iterative radix-2 DIT, stages fused in pairs to halve the passes over memory). */
   private packedTransform(input: ArrayLike<number>): void {
     const { re, im, half, bitReversed, cosHalf, sinHalf } = this;
     for (let t = 0; t < half; t++) {
@@ -123,10 +123,42 @@ export class RealFft {
       re[1] = r0 - re[1];
       im[1] = i0 - im[1];
     }
-    for (let span = 4, tableStride = half >> 3; span < half; span <<= 1, tableStride >>= 1) {
+    // Then two radix-2 stages (spans s and 2s) per pass over the data, and a last single one if needed.
+    let span = 4;
+    for (; span * 4 <= half; span *= 4) {
+      const group = span * 4;
+      const stride2 = half / group; // table step of W_{4s}
+      for (let j = 0; j < span; j++) {
+        const w2r = cosHalf[j * stride2], w2i = sinHalf[j * stride2];
+        const w1r = cosHalf[2 * j * stride2], w1i = sinHalf[2 * j * stride2];
+        for (let p0 = j; p0 < half; p0 += group) {
+          const p1 = p0 + span, p2 = p1 + span, p3 = p2 + span;
+          // Stage s: butterflies (p0, p1) and (p2, p3) with W_{2s}^j.
+          const t1r = re[p1] * w1r - im[p1] * w1i, t1i = re[p1] * w1i + im[p1] * w1r;
+          const t3r = re[p3] * w1r - im[p3] * w1i, t3i = re[p3] * w1i + im[p3] * w1r;
+          const ar = re[p0] + t1r, ai = im[p0] + t1i;
+          const br = re[p0] - t1r, bi = im[p0] - t1i;
+          const cr = re[p2] + t3r, ci = im[p2] + t3i;
+          const dr = re[p2] - t3r, di = im[p2] - t3i;
+          // Stage 2s: (p0, p2) with W_{4s}^j, (p1, p3) with W_{4s}^{j+s} = −i·W_{4s}^j.
+          const ucr = cr * w2r - ci * w2i, uci = cr * w2i + ci * w2r;
+          const udr = dr * w2r - di * w2i, udi = dr * w2i + di * w2r;
+          re[p0] = ar + ucr;
+          im[p0] = ai + uci;
+          re[p2] = ar - ucr;
+          im[p2] = ai - uci;
+          re[p1] = br + udi;
+          im[p1] = bi - udr;
+          re[p3] = br - udi;
+          im[p3] = bi + udr;
+        }
+      }
+    }
+    if (span < half) {
       const step = span << 1;
-      for (let j = 0, w = 0; j < span; j++, w += tableStride) {
-        const wr = cosHalf[w], wi = sinHalf[w];
+      const tableStride = half / step;
+      for (let j = 0; j < span; j++) {
+        const wr = cosHalf[j * tableStride], wi = sinHalf[j * tableStride];
         for (let p = j; p < half; p += step) {
           const q = p + span;
           const qr = re[q] * wr - im[q] * wi;
