@@ -1,0 +1,34 @@
+import type { ModelInfo, OnlineRecognizerConfig } from '../../engine/recognizer-api.ts';
+import type { AudioFormat } from '../../shared/protocol/messages.ts';
+import type { BatchStats, SchedulerEvent } from './batch-scheduler.ts';
+
+/** What the worker passes to createOnlineRecognizer(); omitted fields take the engine's defaults. */
+export type RecognizerConfigInput = Partial<OnlineRecognizerConfig> & { modelDir: string };
+
+/** Given to each worker thread at spawn (workerData). */
+export interface WorkerInit {
+  index: number;
+  /** Module exporting createOnlineRecognizer(config) (default: the engine's online-recognizer.ts). */
+  recognizerModule: string;
+  recognizerConfig: RecognizerConfigInput;
+  maxBatch: number;
+  loopIntervalMs: number;
+}
+
+/** Gateway thread → worker thread. */
+export type ToWorker =
+  | { t: 'open'; id: string; sampleRate: number; format: AudioFormat }
+  | { t: 'audio'; id: string; bytes: Uint8Array }
+  | { t: 'finish'; id: string }
+  | { t: 'abort'; id: string }
+  /** Times batched decodes of `streams` synthetic streams of `seconds` each (capacity calibration). */
+  | { t: 'calibrate'; streams: number; seconds: number }
+  | { t: 'close' };
+
+/** Worker thread → gateway thread. */
+export type FromWorker =
+  | { t: 'ready'; modelInfo: ModelInfo; provider: string }
+  | { t: 'batch'; events: SchedulerEvent[]; stats?: BatchStats }
+  | { t: 'calibrated'; audioSeconds: number; wallMs: number }
+  | { t: 'failed'; code: string; message: string }
+  | { t: 'closed' };
