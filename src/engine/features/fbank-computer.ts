@@ -10,7 +10,8 @@ export const FLT_EPSILON = 1.1920929e-7;
 /**
  * Turns one extracted frame of samples into log-mel features (MODEL_INTERFACES.md §1.2 steps 3–11).
  * Holds only read-only tables plus scratch, so one instance per options serves every stream;
- * get it from `fbankComputer(options)`.
+ * get it from `fbankComputer(options)`. Per-stream state (dither noise, hence ditherSeed) lives
+ * in the caller, so `options.ditherSeed` here is whatever the first stream had and is unused.
  */
 export class FbankComputer {
   readonly options: Readonly<FbankOptions>;

@@ -1,3 +1,4 @@
+// Kaldi-compatible feature front-end (../shared/MODEL_INTERFACES.md §1): streaming fbank and resampler.
 export {
   DEFAULT_FBANK_OPTIONS,
   PARAFORMER_FBANK_OPTIONS,
