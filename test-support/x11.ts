@@ -34,7 +34,7 @@ export async function startXvfb(): Promise<XDisplay> {
     child.once('exit', (code) => reject(new Error(`Xvfb exited (${code}): ${stderr}`)));
   });
   const display = `:${number}`;
-  const env = { ...process.env, DISPLAY: display, XDG_SESSION_TYPE: 'x11' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display, XDG_SESSION_TYPE: 'x11' };
   delete env.WAYLAND_DISPLAY;
   return {
     display,
