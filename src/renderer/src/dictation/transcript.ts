@@ -20,8 +20,11 @@ export function transcriptText(t: Transcript): string {
 /** Commits a final (the client already dropped repeats); returns the edit for insertion. */
 export function addFinal(t: Transcript, msg: FinalMessage, options: FormatterOptions): { transcript: Transcript; edit: FormatResult } {
   const edit = applyFinal(t.document, msg.text, options);
-  const text = edit.insert.trim();
-  const segments = text === '' ? t.segments : [...t.segments, { text, start: Math.max(0, msg.start), end: Math.max(msg.start, msg.end, 0) }];
+  // Segments stay one per phrase of the document, so "scratch that" removes its segment too.
+  const added = edit.insert !== '';
+  const kept = t.segments.slice(0, edit.document.phrases.length - (added ? 1 : 0));
+  const start = Math.max(0, msg.start);
+  const segments = added ? [...kept, { text: edit.insert.trim(), start, end: Math.max(start, msg.end) }] : kept;
   return { transcript: { document: edit.document, segments, partial: '' }, edit };
 }
 
