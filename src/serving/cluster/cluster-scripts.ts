@@ -115,7 +115,7 @@ return out`);
 /**
  * Gateway tick: heartbeat, reaping, admission pump, and the state of this gateway's waiting
  * sessions. ARGV: prefix, gateway id, ttl ms, first (1|0), waiting sids…
- * Returns JSON {fenced, capacity, active, waiting, meanHoldMs, models, positions}; a position is
+ * Returns JSON {fenced, capacity, workers, active, waiting, meanHoldMs, models, positions}; a position is
  * 0 once admitted, N for the N-th place, -1 when the waiting room does not know the session.
  */
 export const GATEWAY_TICK = script(`
@@ -129,7 +129,8 @@ redis.call('ZADD', P..'gateways:alive', now + ttl, id)
 local cap = pump(now)
 local models = {}
 local seen = {}
-for _, w in ipairs(live_workers(now)) do
+local workers = live_workers(now)
+for _, w in ipairs(workers) do
   local info = redis.call('HGET', P..'workers:info', w)
   if info then
     for _, m in ipairs(cjson.decode(info).models or {}) do
@@ -148,7 +149,7 @@ for i = 5, #ARGV do
   end
 end
 return cjson.encode({
-  fenced = fenced and 1 or 0, capacity = cap,
+  fenced = fenced and 1 or 0, capacity = cap, workers = #workers,
   active = redis.call('SCARD', P..'admission:active'),
   waiting = redis.call('ZCARD', P..'admission:waiting'),
   meanHoldMs = tonumber(redis.call('HGET', P..'admission:stats', 'meanHoldMs') or '0'),

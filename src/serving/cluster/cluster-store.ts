@@ -33,6 +33,8 @@ export interface GatewayTickResult {
   /** This gateway had been declared dead (its sessions are gone). */
   fenced: boolean;
   capacity: number;
+  /** Live workers. */
+  workers: number;
   active: number;
   waiting: number;
   meanHoldMs: number;
@@ -74,6 +76,7 @@ export class ClusterStore {
     return {
       fenced: raw.fenced === 1,
       capacity: raw.capacity,
+      workers: raw.workers,
       active: raw.active,
       waiting: raw.waiting,
       meanHoldMs: raw.meanHoldMs,
