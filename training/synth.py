@@ -1,0 +1,208 @@
+"""Build the training features and the held-out evaluation WAVs.
+
+    /usr/bin/python3 training/synth.py --out /tmp/earshot-data --seed 1234
+
+Writes into --out:
+  shard_NNN.npy     float16 (frames, 80) log-mel of the shard's utterances, concatenated
+  shard_NNN.json    per utterance: offset, frames, text, source (written last: shard complete)
+  train_text.txt    all transcripts (for the BPE model), written at the start
+  eval/<set>/*.wav + eval/<set>.tsv   held-out sets (clean 16 kHz WAVs, no augmentation)
+Held out, never in training: the sentences returned as held-out by textgen.build_texts, the
+espeak-ng variants m7 and f4 (with any base voice), flite's rms voice, FSDD speakers theo and
+yweweler, and jfk.wav.
+"""
+import argparse
+import glob
+import json
+import os
+import random
+import sys
+import time
+from multiprocessing import Pool
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import audio  # noqa: E402
+import textgen  # noqa: E402
+
+ESPEAK_BASES = ["en-us", "en", "en-gb-x-rp", "en-gb-scotland", "en-gb-x-gbclan",
+                "en-gb-x-gbcwmd", "en-029", "en-us-nyc"]
+# Human-like variants only (robots, whisper, croak etc. left out). m7 and f4 are held out.
+ESPEAK_VARIANTS = ["", "m1", "m2", "m3", "m4", "m5", "m6", "m8", "f1", "f2", "f3", "f5",
+                   "klatt", "klatt2", "klatt3", "klatt4", "Andy", "Annie", "aunty", "belinda",
+                   "benjamin", "caleb", "david", "ed", "edward", "Gene", "linda", "john", "max",
+                   "Michael", "paul", "rob", "robert", "steph", "travis", "victor", "norbert",
+                   "shelby", "quincy", "grandma", "grandpa", "Lee", "Alex", "Alicia", "Andrea",
+                   "Denis", "Mike", "iven", "Hugo", "adam", "zac", "anika", "antonio", "Mario"]
+HELDOUT_ESPEAK = ["en-us+m7", "en-gb+f4"]
+FLITE_TRAIN = ["kal", "kal16", "awb", "slt"]
+HELDOUT_FLITE = "rms"
+FESTIVAL = ["kal_diphone", "cmu_us_slt_arctic_hts"]
+FSDD_TRAIN = ["george", "jackson", "lucas", "nicolas"]
+FSDD_TEST = ["theo", "yweweler"]
+
+
+def pick_voice(r):
+    u = r.random()
+    if u < 0.68:
+        v = r.choice(ESPEAK_BASES) + ("+" + r.choice(ESPEAK_VARIANTS[1:])
+                                      if r.random() < 0.85 else "")
+        return "espeak", v
+    if u < 0.97:
+        return "flite", r.choice(FLITE_TRAIN)
+    return "festival", r.choice(FESTIVAL)
+
+
+def tts_job(job):
+    """One synthetic training utterance -> (float16 feats, text, source) or None."""
+    i, text, engine, voice, seed = job
+    rng = np.random.default_rng(seed)
+    try:
+        x = audio.tts(engine, voice, text, rate=rng.uniform(0.8, 1.3),
+                      pitch=int(rng.uniform(25, 75)))
+    except Exception:
+        return None
+    if len(x) < 1600:
+        return None
+    x = audio.augment(rng, x)
+    return audio.fbank(x).astype(np.float16), text, f"{engine}:{voice}"
+
+
+def fsdd_job(job):
+    """FSDD train clips (one digit or a same-speaker digit sequence), augmented."""
+    files, seed = job
+    rng = np.random.default_rng(seed)
+    parts, words = [], []
+    for f in files:
+        x, sr = audio.read_wav(f)
+        parts.append(audio.resample(x, sr))
+        parts.append(np.zeros(int(rng.uniform(0.03, 0.3) * audio.SR), np.float32))
+        words.append(textgen.DIGITS[int(os.path.basename(f).split("_")[0])])
+    x = np.concatenate(parts[:-1])
+    x = audio.augment(rng, x, clean_prob=0.2, band_prob=0.0, speed=rng.uniform(0.88, 1.12))
+    return audio.fbank(x).astype(np.float16), " ".join(words), "fsdd"
+
+
+def eval_job(job):
+    path, text, engine, voice = job
+    x = audio.tts(engine, voice, text)
+    audio.write_wav(path, x)
+    return path
+
+
+def fsdd_jobs(r, fsdd_dir, copies, n_seq):
+    by_spk = {s: sorted(glob.glob(os.path.join(fsdd_dir, f"*_{s}_*.wav"))) for s in FSDD_TRAIN}
+    jobs = [([f], r.randrange(2 ** 31)) for s in FSDD_TRAIN for f in by_spk[s]
+            for _ in range(copies)]
+    for _ in range(n_seq):
+        s = r.choice(FSDD_TRAIN)
+        jobs.append((r.sample(by_spk[s], r.randint(2, 5)), r.randrange(2 ** 31)))
+    return jobs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="/tmp/earshot-data")
+    ap.add_argument("--shared", default=os.path.join(os.path.dirname(__file__), "..", "..",
+                                                     "shared"))
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--repeat-fortunes", type=float, default=0.35,
+                    help="fraction of fortune sentences spoken a second time by another voice")
+    ap.add_argument("--fsdd-copies", type=int, default=3)
+    ap.add_argument("--fsdd-seqs", type=int, default=2000)
+    ap.add_argument("--procs", type=int, default=2)
+    ap.add_argument("--shard-size", type=int, default=1500)
+    ap.add_argument("--limit", type=int, default=0, help="debug: only this many TTS jobs")
+    a = ap.parse_args()
+    os.makedirs(os.path.join(a.out, "eval"), exist_ok=True)
+    r = random.Random(a.seed)
+    train, held = textgen.build_texts(a.seed)
+    extra = [t for t in train if len(t.split()) >= 5 and r.random() < a.repeat_fortunes]
+    texts = train + extra
+    jobs = [(i, t, *pick_voice(r), r.randrange(2 ** 31)) for i, t in enumerate(texts)]
+    if a.limit:
+        jobs = jobs[: a.limit]
+    fsdd_dir = os.path.join(a.shared, "data", "fsdd", "recordings")
+    fjobs = fsdd_jobs(r, fsdd_dir, a.fsdd_copies, a.fsdd_seqs)
+    if a.limit:
+        fjobs = fjobs[: a.limit]
+
+    # Held-out evaluation sets: clean audio, fixed sentences, unseen voices/speakers.
+    ejobs, tsv = [], {}
+    for name, engine, voice in [("espeak_heldout", "espeak", v) for v in HELDOUT_ESPEAK] + \
+                               [("flite_rms", "flite", HELDOUT_FLITE)]:
+        d = os.path.join(a.out, "eval", name)
+        os.makedirs(d, exist_ok=True)
+        for k, t in enumerate(held):
+            p = os.path.join(d, f"{voice.replace('+', '_')}_{k:03d}.wav")
+            ejobs.append((p, t, engine, voice))
+            tsv.setdefault(name, []).append(f"{os.path.relpath(p, a.out)}\t{t}")
+    for name, lines in tsv.items():
+        with open(os.path.join(a.out, "eval", name + ".tsv"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    # All planned transcripts, so the BPE model can be trained before synthesis ends.
+    digit = lambda f: textgen.DIGITS[int(os.path.basename(f).split("_")[0])]
+    with open(os.path.join(a.out, "train_text.txt"), "w") as f:
+        f.write("\n".join([j[1] for j in jobs] +
+                          [" ".join(digit(x) for x in j[0]) for j in fjobs]) + "\n")
+    t0 = time.time()
+    shards = ShardWriter(a.out, a.shard_size)
+    with Pool(a.procs) as pool:
+        if not os.path.exists(os.path.join(a.out, "eval", "done")):
+            list(pool.imap_unordered(eval_job, ejobs, chunksize=8))
+            open(os.path.join(a.out, "eval", "done"), "w").close()
+        print(f"eval wavs: {len(ejobs)} in {time.time() - t0:.0f}s", flush=True)
+        # Interleave FSDD and TTS jobs so that every shard has the full mix.
+        tagged = [(fsdd_job, j) for j in fjobs] + [(tts_job, j) for j in jobs]
+        r.shuffle(tagged)
+        for n, res in enumerate(pool.imap(run_job, tagged, chunksize=8)):
+            if res is not None:
+                shards.add(*res)
+            if n % 1000 == 0:
+                print(f"{n}/{len(tagged)} {shards.hours:.2f} h {time.time() - t0:.0f}s",
+                      flush=True)
+    shards.flush()
+    print(f"done: {len(shards.texts)} utterances, {shards.hours:.2f} h, {time.time() - t0:.0f}s")
+
+
+def run_job(tagged):
+    fn, job = tagged
+    return fn(job)
+
+
+class ShardWriter:
+    """Writes shard_NNN.npy (float16 feats, concatenated) + shard_NNN.json (index) as
+    utterances arrive, so training can start on the first shards while synthesis runs."""
+
+    def __init__(self, out, size):
+        self.out, self.size, self.n = out, size, 0
+        self.feats, self.index, self.texts, self.frames = [], [], [], 0
+
+    def add(self, f, text, src):
+        self.index.append({"offset": sum(len(x) for x in self.feats), "frames": len(f),
+                           "text": text, "src": src})
+        self.feats.append(f)
+        self.texts.append(text)
+        self.frames += len(f)
+        if len(self.feats) >= self.size:
+            self.flush()
+
+    def flush(self):
+        if not self.feats:
+            return
+        p = os.path.join(self.out, f"shard_{self.n:03d}")
+        np.save(p + ".npy", np.concatenate(self.feats))
+        with open(p + ".json.tmp", "w") as f:
+            json.dump(self.index, f)
+        os.replace(p + ".json.tmp", p + ".json")  # the .json appearing marks a complete shard
+        self.n += 1
+        self.feats, self.index = [], []
+
+    @property
+    def hours(self):
+        return self.frames / 360000
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""Train the streaming conformer-CTC model on features from synth.py.
+
+    nohup /usr/bin/python3 training/train.py --data /tmp/earshot-data --exp /tmp/earshot-exp \
+        --budget-min 95 --seed 1234 > /tmp/earshot-train.log 2>&1 &
+
+The learning-rate schedule runs on wall-clock time (--budget-min) so that a run always
+finishes annealed within its time budget. Every --export-min minutes it saves a resumable
+checkpoint (exp/ckpt.pt) and exports exp/export/{model.onnx,tokens.txt}. Re-running the same
+command resumes from exp/ckpt.pt.
+"""
+import argparse
+import dataclasses
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import sentencepiece as spm
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from earshot_model import (EarshotCTC, ModelConfig, SILENCE_LOGMEL, export_onnx,  # noqa: E402
+                           greedy_ids, pad_features, write_tokens)
+import audio  # noqa: E402
+
+
+def train_bpe(text_file, prefix, vocab_size, seed):
+    if not os.path.exists(prefix + ".model"):
+        spm.SentencePieceTrainer.train(
+            input=text_file, model_prefix=prefix, vocab_size=vocab_size, model_type="unigram",
+            character_coverage=1.0, bos_id=-1, eos_id=-1, unk_id=0, seed_sentencepiece_size=200000,
+            num_threads=2, minloglevel=2)
+    return spm.SentencePieceProcessor(model_file=prefix + ".model")
+
+
+def make_batches(lengths, max_frames, rng):
+    """Length-sorted buckets so that padded size B * T_max <= max_frames; shuffled."""
+    order = np.argsort(lengths)
+    batches, cur = [], []
+    for i in order:
+        if cur and (len(cur) + 1) * lengths[i] > max_frames:
+            batches.append(cur)
+            cur = []
+        cur.append(int(i))
+    if cur:
+        batches.append(cur)
+    rng.shuffle(batches)
+    return batches
+
+
+def spec_augment(x, rng, mean):
+    """In-place freq/time masks on raw log-mel (B, T, F), filled with the global mean."""
+    b, t, f = x.shape
+    for k in range(b):
+        for _ in range(2):
+            w = rng.randint(0, 12)
+            s = rng.randint(0, f - w)
+            x[k, :, s:s + w] = mean[s:s + w]
+        for _ in range(max(1, t // 120)):
+            w = rng.randint(0, 8)
+            s = rng.randint(0, max(1, t - w))
+            x[k, s:s + w, :] = mean
+    return x
+
+
+class ShardData:
+    """All complete shards (shard_NNN.npy + .json) from synth.py, held in memory."""
+
+    def __init__(self, path, sp):
+        self.path, self.sp = path, sp
+        self.feats, self.items, self.targets, self.lengths = [], [], [], np.zeros(0, int)
+
+    def refresh(self):
+        n = len(self.feats)
+        while os.path.exists(os.path.join(self.path, f"shard_{n:03d}.json")):
+            p = os.path.join(self.path, f"shard_{n:03d}")
+            self.feats.append(np.load(p + ".npy"))
+            for e in json.load(open(p + ".json")):
+                self.items.append((n, e["offset"], e["frames"]))
+                self.targets.append(self.sp.encode(e["text"]))
+            n += 1
+        self.lengths = np.array([it[2] for it in self.items])
+        print(f"data: {n} shards, {len(self.items)} utts, {self.lengths.sum() / 360000:.2f} h",
+              flush=True)
+
+    def collate(self, ids, chunk):
+        lens = [self.items[i][2] for i in ids]
+        tmax = pad_features(torch.zeros(max(lens), 1), chunk).shape[0]
+        x = torch.full((len(ids), tmax, 80), SILENCE_LOGMEL)
+        for k, i in enumerate(ids):
+            s, o, n = self.items[i]
+            x[k, :n] = torch.from_numpy(self.feats[s][o:o + n].astype(np.float32))
+        return x, torch.tensor(lens)
+
+
+def load_eval(data, name, n):
+    rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(data, "eval", name + ".tsv"))]
+    return [(os.path.join(data, p), t) for p, t in rows[:n]]
+
+
+def wer(refs, hyps):
+    err = tot = 0
+    for r, h in zip(refs, hyps):
+        r, h = r.split(), h.split()
+        d = list(range(len(h) + 1))
+        for i in range(1, len(r) + 1):
+            prev, d[0] = d[0], i
+            for j in range(1, len(h) + 1):
+                cur = min(d[j] + 1, d[j - 1] + 1, prev + (r[i - 1] != h[j - 1]))
+                prev, d[j] = d[j], cur
+        err += d[len(h)]
+        tot += len(r)
+    return err / max(1, tot)
+
+
+def quick_eval(model, sp, dev):
+    model.eval()
+    hyps = []
+    with torch.no_grad():
+        for path, _ in dev:
+            x, sr = audio.read_wav(path)
+            f = torch.from_numpy(audio.fbank(audio.resample(x, sr)))
+            n = f.shape[0]
+            lp, _ = model(pad_features(f, model.cfg.chunk).unsqueeze(0), torch.tensor([n]))
+            hyps.append(sp.decode(greedy_ids(lp[0], model.cfg.vocab_size)))
+    model.train()
+    return wer([t for _, t in dev], hyps), hyps
+
+
+def export(model, sp, exp, step):
+    d = os.path.join(exp, "export")
+    os.makedirs(d, exist_ok=True)
+    export_onnx(model, os.path.join(d, "model.onnx"),
+                {"version": f"step{step}", "comment": "Earshot earshot-en-small"})
+    write_tokens([sp.id_to_piece(i) for i in range(sp.get_piece_size())],
+                 os.path.join(d, "tokens.txt"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default="/tmp/earshot-data")
+    ap.add_argument("--exp", default="/tmp/earshot-exp")
+    ap.add_argument("--budget-min", type=float, default=95)
+    ap.add_argument("--export-min", type=float, default=12)
+    ap.add_argument("--max-frames", type=int, default=14000)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--warmup", type=int, default=600)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--d-model", type=int, default=176)
+    ap.add_argument("--layers", type=int, default=6)
+    ap.add_argument("--sub-channels", type=int, default=32)
+    ap.add_argument("--vocab", type=int, default=256)
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    torch.manual_seed(a.seed)
+    rng = random.Random(a.seed)
+    os.makedirs(a.exp, exist_ok=True)
+
+    sp = train_bpe(os.path.join(a.data, "train_text.txt"), os.path.join(a.exp, "bpe"), a.vocab,
+                   a.seed)
+    data = ShardData(a.data, sp)
+    data.refresh()
+    feats = data.feats[0]
+
+    cfg = ModelConfig(vocab_size=sp.get_piece_size(), d_model=a.d_model, n_layers=a.layers,
+                      sub_channels=a.sub_channels)
+    model = EarshotCTC(cfg)
+    sample = feats[:: max(1, len(feats) // 200000)].astype(np.float32)
+    model.feat_mean.copy_(torch.from_numpy(sample.mean(0)))
+    model.feat_std.copy_(torch.from_numpy(sample.std(0) + 1e-3))
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=1e-3)
+    print(f"params {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M; "
+          f"{dataclasses.asdict(cfg)}", flush=True)
+
+    ckpt_path = os.path.join(a.exp, "ckpt.pt")
+    step, elapsed, epoch = 0, 0.0, 0
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, elapsed, epoch = ck["step"], ck["elapsed"], ck["epoch"]
+        rng.setstate(ck["rng"])
+        print(f"resumed at step {step}, {elapsed / 60:.1f} min", flush=True)
+
+    dev = load_eval(a.data, "espeak_heldout", 300)[::10]  # 30 utts, monitoring only
+    budget = a.budget_min * 60
+    mean = model.feat_mean.clone()
+    t_start = time.time() - elapsed
+    last_export = time.time()
+    done = False
+    while not done:
+        data.refresh()  # picks up shards that synth.py finished meanwhile
+        batches = make_batches(data.lengths, a.max_frames, rng)
+        for bi, ids in enumerate(batches):
+            progress = (time.time() - t_start) / budget
+            if progress >= 1:
+                done = True
+                break
+            lr = a.lr * min(1.0, (step + 1) / a.warmup) * \
+                (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            x, xl = data.collate(ids, cfg.chunk)
+            x = spec_augment(x, rng, mean)
+            ys = [data.targets[i] for i in ids]
+            lp, ol = model(x, xl)
+            loss = F.ctc_loss(lp.transpose(0, 1), torch.tensor(sum(ys, [])), ol,
+                              torch.tensor([len(y) for y in ys]), blank=cfg.vocab_size,
+                              zero_infinity=True)
+            opt.zero_grad()
+            loss.backward()
+            gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            step += 1
+            if step % 50 == 0:
+                print(f"ep {epoch} {bi}/{len(batches)} step {step} loss {loss.item():.3f} "
+                      f"gn {gn:.2f} lr {lr:.2e} {(time.time() - t_start) / 60:.1f} min",
+                      flush=True)
+            if time.time() - last_export > a.export_min * 60:
+                last_export = time.time()
+                save(model, opt, step, time.time() - t_start, epoch, rng, ckpt_path)
+                export(model, sp, a.exp, step)
+                w, hyps = quick_eval(model, sp, dev)
+                print(f"step {step}: dev WER {w:.3f}  e.g. '{hyps[0]}' | '{dev[0][1]}'",
+                      flush=True)
+        else:
+            epoch += 1
+    save(model, opt, step, time.time() - t_start, epoch, rng, ckpt_path)
+    export(model, sp, a.exp, step)
+    w, _ = quick_eval(model, sp, dev)
+    print(f"final step {step}: dev WER {w:.3f}; done", flush=True)
+
+
+def save(model, opt, step, elapsed, epoch, rng, path):
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
+                "elapsed": elapsed, "epoch": epoch, "rng": rng.getstate(),
+                "cfg": dataclasses.asdict(model.cfg)}, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
+if __name__ == "__main__":
+    main()
