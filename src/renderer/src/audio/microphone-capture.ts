@@ -27,19 +27,11 @@ function createContext(): AudioContext {
 
 /** Opens the chosen input device and streams 16 kHz PCM16 frames through the capture worklet. */
 export async function startMicrophoneCapture(deviceId: string | undefined, callbacks: CaptureCallbacks): Promise<MicrophoneCapture> {
-  const stream = await navigator.mediaDevices.getUserMedia({
-    audio: {
-      ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-      channelCount: { ideal: 1 },
-      echoCancellation: true,
-      noiseSuppression: false,
-      autoGainControl: true,
-    },
-  });
+  // Worklet first, microphone last: nothing the device captures waits for the module to load.
   const ctx = createContext();
+  let stream: MediaStream | undefined;
   try {
     await ctx.audioWorklet.addModule(captureProcessorUrl);
-    const source = ctx.createMediaStreamSource(stream);
     const processorOptions: CaptureProcessorOptions = { outputRate: OUTPUT_RATE, frameMs: 40 };
     const node = new AudioWorkletNode(ctx, 'earshot-capture', { numberOfInputs: 1, numberOfOutputs: 1, processorOptions });
     let flushed: (() => void) | undefined;
@@ -52,14 +44,25 @@ export async function startMicrophoneCapture(deviceId: string | undefined, callb
         flushed?.();
       }
     };
-    source.connect(node);
     // Connected to the destination so the graph pulls the worklet; it outputs silence.
     node.connect(ctx.destination);
     await ctx.resume();
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: {
+        ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+        channelCount: { ideal: 1 },
+        echoCancellation: false,
+        noiseSuppression: false,
+        autoGainControl: false,
+      },
+    });
+    const tracks = stream.getTracks();
+    const source = ctx.createMediaStreamSource(stream);
+    source.connect(node);
     return {
       contextRate: ctx.sampleRate,
       async stop() {
-        for (const track of stream.getTracks()) track.stop();
+        for (const track of tracks) track.stop();
         await new Promise<void>((resolve) => {
           flushed = resolve;
           node.port.postMessage({ type: 'flush' });
@@ -72,7 +75,7 @@ export async function startMicrophoneCapture(deviceId: string | undefined, callb
       },
     };
   } catch (err) {
-    for (const track of stream.getTracks()) track.stop();
+    for (const track of stream?.getTracks() ?? []) track.stop();
     await ctx.close().catch(() => undefined);
     throw err;
   }
