@@ -80,9 +80,10 @@ function readEncoderMeta(meta: OnnxMetadata, path: string): EncoderMeta {
     decodeChunkLen: requireInt(meta, 'decode_chunk_len', path),
   };
   const stacks = m.numEncoderLayers.length;
-  for (const [key, list] of Object.entries(m)) {
-    if (Array.isArray(list) && list.length !== stacks) {
-      throw new AsrError(ErrorCode.ModelInvalid, `${path}: metadata '${key}' has ${list.length} stacks, num_encoder_layers has ${stacks}`);
+  for (const key of ['encoder_dims', 'cnn_module_kernels', 'left_context_len', 'query_head_dims', 'value_head_dims', 'num_heads']) {
+    const n = requireIntList(meta, key, path).length;
+    if (n !== stacks) {
+      throw new AsrError(ErrorCode.ModelInvalid, `${path}: metadata '${key}' has ${n} stacks, num_encoder_layers has ${stacks}`);
     }
   }
   if (meta.get('feature') === 'whisper') {

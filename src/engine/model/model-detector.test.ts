@@ -1,0 +1,94 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
+import { type ModelCopy, copyModel, editMetadata } from '../../../test-support/fixtures/model-variants.ts';
+import { detectModel, loadModel } from './model-detector.ts';
+
+const cpu = { providers: [], numThreads: 1 };
+
+describe('detectModel', () => {
+  let copy: ModelCopy | undefined;
+  afterEach(() => copy?.remove());
+
+  it('recognizes a zipformer2 transducer folder from its files and model_type', async () => {
+    const files = await detectModel(FIXTURE_MODELS.zipformer2);
+    expect(files.family).toBe('zipformer2-transducer');
+    expect(Object.keys(files.onnx).sort()).toEqual(['decoder', 'encoder', 'joiner']);
+    expect(basename(files.onnx.encoder)).toBe('encoder.onnx');
+    expect(files.metadata.decoder.get('context_size')).toBe('2');
+  });
+
+  it('recognizes a NeMo cache-aware CTC folder from its metadata', async () => {
+    const files = await detectModel(FIXTURE_MODELS.nemoCtc);
+    expect(files.family).toBe('nemo-ctc');
+    expect(basename(files.onnx.model)).toBe('model.onnx');
+  });
+
+  it('prefers full precision files unless int8 is asked for', async () => {
+    copy = copyModel(FIXTURE_MODELS.zipformer2);
+    for (const role of ['encoder', 'decoder', 'joiner']) {
+      copyFileSync(join(copy.dir, `${role}.onnx`), join(copy.dir, `${role}-epoch-99.int8.onnx`));
+      copyFileSync(join(copy.dir, `${role}.onnx`), join(copy.dir, `${role}-epoch-99.onnx`));
+      unlinkSync(join(copy.dir, `${role}.onnx`));
+    }
+    expect(basename((await detectModel(copy.dir)).onnx.encoder)).toBe('encoder-epoch-99.onnx');
+    expect(basename((await detectModel(copy.dir, { preferInt8: true })).onnx.joiner)).toBe('joiner-epoch-99.int8.onnx');
+  });
+
+  it('accepts a single *.onnx file with NeMo metadata', async () => {
+    copy = copyModel(FIXTURE_MODELS.nemoCtc);
+    copyFileSync(join(copy.dir, 'model.onnx'), join(copy.dir, 'fastconformer-ctc.onnx'));
+    unlinkSync(join(copy.dir, 'model.onnx'));
+    expect((await detectModel(copy.dir)).family).toBe('nemo-ctc');
+  });
+
+  it('throws ModelNotFound for a missing folder or a folder without tokens.txt', async () => {
+    await expect(detectModel('/nonexistent/model-dir')).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_NOT_FOUND' });
+    copy = copyModel(FIXTURE_MODELS.nemoCtc);
+    unlinkSync(join(copy.dir, 'tokens.txt'));
+    await expect(detectModel(copy.dir)).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_NOT_FOUND', message: /tokens\.txt/ });
+  });
+
+  it('throws ModelInvalid when no family matches', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'earshot-model-'));
+    try {
+      mkdirSync(join(dir, 'sub'));
+      copyFileSync(join(FIXTURE_MODELS.zipformer2, 'tokens.txt'), join(dir, 'tokens.txt'));
+      copyFileSync(join(FIXTURE_MODELS.zipformer2, 'joiner.onnx'), join(dir, 'model.onnx'));
+      await expect(detectModel(dir)).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_INVALID', message: /no supported model family/ });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not claim a transducer of another model_type', async () => {
+    copy = copyModel(FIXTURE_MODELS.zipformer2);
+    editMetadata(join(copy.dir, 'encoder.onnx'), ['model_type=lstm']);
+    await expect(detectModel(copy.dir)).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_INVALID' });
+  });
+});
+
+describe('loadModel rejects broken models with ModelInvalid', () => {
+  let copy: ModelCopy | undefined;
+  afterEach(() => copy?.remove());
+
+  const cases: [string, keyof typeof FIXTURE_MODELS, string, string[], RegExp][] = [
+    ['a missing NeMo key', 'nemoCtc', 'model.onnx', ['-cache_last_time_dim2'], /'cache_last_time_dim2' is missing/],
+    ['a missing zipformer2 key', 'zipformer2', 'encoder.onnx', ['-left_context_len'], /'left_context_len' is missing/],
+    ['a missing decoder key', 'zipformer2', 'decoder.onnx', ['-context_size'], /'context_size' is missing/],
+    ['a malformed value', 'nemoCtc', 'model.onnx', ['window_size=abc'], /'window_size'='abc' is not an integer/],
+    ['cache shapes that disagree with the graph', 'nemoCtc', 'model.onnx', ['cache_last_channel_dim2=17'], /cache_last_channel' has shape/],
+    ['zipformer2 dims that disagree with the graph', 'zipformer2', 'encoder.onnx', ['encoder_dims=32,64'], /has shape/],
+    ['a chunk length that disagrees with the graph', 'zipformer2', 'encoder.onnx', ['T=40'], /takes 45 frames, metadata T is 40/],
+    ['per-stack lists of different lengths', 'zipformer2', 'encoder.onnx', ['num_heads=2'], /'num_heads' has 1 stacks/],
+    ['a layer count that disagrees with the inputs', 'zipformer2', 'encoder.onnx', ['num_encoder_layers=1,1', 'T=45'], /expected 14 encoder inputs/],
+  ];
+
+  it.each(cases)('%s', async (_name, family, file, edits, message) => {
+    copy = copyModel(FIXTURE_MODELS[family]);
+    editMetadata(join(copy.dir, file), edits);
+    await expect(loadModel(copy.dir, cpu)).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_INVALID', message });
+  });
+});

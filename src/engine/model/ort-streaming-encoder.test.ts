@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
+import { loadModel } from './model-detector.ts';
+import type { StateData } from './state-batching.ts';
+import type { StreamingEncoder, StreamingModel } from './streaming-model.ts';
+
+/** Deterministic pseudo-log-mel frames, different per seed. */
+function features(encoder: StreamingEncoder, seed: number): Float32Array {
+  const f = new Float32Array(encoder.chunkLength * encoder.featureDim);
+  for (let i = 0; i < f.length; i++) f[i] = -6 + 4 * Math.sin(i * 0.37 + seed * 1.7) * Math.cos(i * 0.011 * seed);
+  return f;
+}
+
+async function advance(encoder: StreamingEncoder, states: StateData[], seed: number, steps: number): Promise<StateData[]> {
+  for (let k = 0; k < steps; k++) states = (await encoder.run(features(encoder, seed * 10 + k), [states])).states[0];
+  return states;
+}
+
+describe.each(['zipformer2', 'nemoCtc'] as const)('%s encoder batching', (family) => {
+  let model: StreamingModel;
+  beforeAll(async () => {
+    model = await loadModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1 });
+  });
+  afterAll(() => model.dispose());
+
+  it('one batched call gives each stream what its own call gives', async () => {
+    const enc = model.encoder;
+    expect(enc.supportsBatch).toBe(true);
+    // Three streams with different histories (so their states differ).
+    const states = await Promise.all([1, 2, 3].map((seed) => advance(enc, enc.initStates(), seed, seed)));
+    const x = [7, 8, 9].map((seed) => features(enc, seed));
+    const batchInput = new Float32Array(3 * x[0].length);
+    x.forEach((f, i) => batchInput.set(f, i * f.length));
+    const batched = await enc.run(batchInput, states);
+    for (let i = 0; i < 3; i++) {
+      const single = await enc.run(x[i], [states[i]]);
+      const per = single.frames * single.dim;
+      expect(batched.frames).toBe(single.frames);
+      const row = batched.output.subarray(i * per, (i + 1) * per);
+      row.forEach((v, k) => expect(v).toBeCloseTo(single.output[k], 5));
+      batched.states[i].forEach((s, k) => {
+        expect(s.length).toBe(single.states[0][k].length);
+        Array.from(s, Number).forEach((v, j) => expect(v).toBeCloseTo(Number(single.states[0][k][j]), 5));
+      });
+    }
+  });
+
+  it('really consumes its states: swapping two streams states changes their outputs', async () => {
+    const enc = model.encoder;
+    const a = await advance(enc, enc.initStates(), 4, 3);
+    const b = await advance(enc, enc.initStates(), 5, 3);
+    const x = features(enc, 11);
+    const right = await enc.run(x, [a]);
+    const wrong = await enc.run(x, [b]);
+    const diff = right.output.reduce((m, v, k) => Math.max(m, Math.abs(v - wrong.output[k])), 0);
+    expect(diff).toBeGreaterThan(1e-3);
+  });
+
+  it('feeds the int64 counter back through batching', async () => {
+    const enc = model.encoder;
+    const last = enc.stateSpecs.length - 1;
+    expect(enc.stateSpecs[last].type).toBe('int64');
+    const s1 = await advance(enc, enc.initStates(), 1, 1);
+    const s3 = await advance(enc, enc.initStates(), 2, 3);
+    const x = new Float32Array(2 * enc.chunkLength * enc.featureDim);
+    const out = await enc.run(x, [s1, s3]);
+    const counters = out.states.map((s) => s[last][0] as bigint);
+    // Each call adds a fixed amount (zipformer2: 16 frames at 50 Hz; NeMo: chunk frames, capped at the cache size).
+    expect(counters[1] - counters[0]).toBe(family === 'zipformer2' ? 32n : 0n);
+    expect(counters[0]).toBe((s1[last][0] as bigint) + (family === 'zipformer2' ? 16n : 8n));
+  });
+});
