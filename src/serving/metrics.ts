@@ -21,6 +21,7 @@ export class ServingMetrics {
   readonly audioSeconds: Counter;
   readonly finals: Counter;
   readonly pausedSockets: Gauge;
+  readonly backpressurePauses: Counter;
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -60,5 +61,6 @@ export class ServingMetrics {
     this.audioSeconds = new Counter({ name: 'earshot_audio_seconds_total', help: 'Seconds of audio decoded', registers });
     this.finals = new Counter({ name: 'earshot_finals_total', help: 'Final results delivered', registers });
     this.pausedSockets = new Gauge({ name: 'earshot_sockets_paused', help: 'Client sockets paused by backpressure', registers });
+    this.backpressurePauses = new Counter({ name: 'earshot_backpressure_pauses_total', help: 'Times a client socket was paused because its undecoded audio was over the bound', registers });
   }
 }

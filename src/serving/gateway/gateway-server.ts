@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isAsrError } from '../../shared/errors.ts';
+import type { HandshakeAuthenticator } from '../auth/handshake-auth.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { PROTOCOL_PATH } from '../../shared/protocol/messages.ts';
 import type { ServingMetrics } from '../metrics.ts';
@@ -29,15 +31,6 @@ const ATTACH: Record<Protocol, (ws: WebSocket, ctx: ConnectionContext) => void> 
   sherpa: attachSherpaConnection,
 };
 
-/**
- * Optional handshake authentication (Bearer header or ?token=). Rejections carry an `httpStatus`
- * (401/403/429) or an ASR_ERR_UNAUTHORIZED / ASR_ERR_FORBIDDEN code. The auth module's
- * HandshakeAuthenticator implementations fit this shape.
- */
-export interface HandshakeAuth {
-  authenticate(request: { headers: IncomingHttpHeaders; url?: string }): Promise<unknown>;
-}
-
 export interface GatewayOptions {
   config: ServingConfig;
   transport: InferenceTransport;
@@ -45,7 +38,10 @@ export interface GatewayOptions {
   metrics: ServingMetrics;
   /** Default: in-memory FIFO admission up to the transport's capacity (unbounded in serial mode). */
   admission?: AdmissionControl;
-  auth?: HandshakeAuth;
+  /** Optional: Bearer header or ?token= checked before the upgrade (401/403/429 on refusal). */
+  auth?: HandshakeAuthenticator;
+  /** PEM certificate and key: serve https/wss instead of http/ws. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 interface Tracked {
@@ -92,7 +88,8 @@ export class GatewayServer {
       // FunASR clients ask for the "binary" subprotocol.
       handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false),
     });
-    this.server = createServer((req, res) => void this.handleHttp(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handleHttp(req, res);
+    this.server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => void this.handleUpgrade(req, socket, head));
   }
 
@@ -192,7 +189,8 @@ export class GatewayServer {
     }
     if (this.options.auth) {
       try {
-        await this.options.auth.authenticate({ headers: req.headers, url: req.url });
+        // The request itself: per-connection grants (stream quotas) end when its socket closes.
+        await this.options.auth.authenticate(req);
       } catch (err) {
         const status = (err as { httpStatus?: unknown }).httpStatus;
         const code = isAsrError(err) ? err.code : ErrorCode.Unauthorized;

@@ -77,6 +77,8 @@ export class Session {
   private idleTimer: NodeJS.Timeout | undefined;
   private enteredAt = 0;
   private inAdmission = false;
+  /** The server (shutdown), not the client, ended the input. */
+  private finishedByServer = false;
 
   constructor(private readonly deps: SessionDeps) {
     this.armIdle();
@@ -126,6 +128,8 @@ export class Session {
       case 'active':
         return this.push(bytes);
       case 'finishing':
+        // After a server-side finish (shutdown) late frames cannot be decoded any more; log, don't fail.
+        if (this.finishedByServer) return void this.deps.logger.info({ session: this.id, bytes: bytes.length }, 'audio after shutdown began was not decoded');
         return this.fail(ErrorCode.BadRequest, 'audio after stop');
       default:
         return;
@@ -167,6 +171,7 @@ export class Session {
   /** Graceful shutdown: waiting sessions are cut; decoding ones are finished (flush + finals + end). */
   shutdown(): void {
     if (this.state === 'idle' || this.state === 'waiting') return this.fail(ErrorCode.ShuttingDown, 'the server is shutting down');
+    this.finishedByServer = true;
     if (this.state === 'opening') this.stopRequested = true;
     if (this.state === 'active') this.stop();
   }
@@ -220,6 +225,7 @@ export class Session {
       this.paused = true;
       this.disarmIdle();
       this.deps.metrics.pausedSockets.inc();
+      this.deps.metrics.backpressurePauses.inc();
       this.deps.input.pause();
     } else if (this.paused && backlog <= limit / 2) {
       this.paused = false;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EndpointConfig } from '../../engine/recognizer-api.ts';
+import { recognizerModuleUrl } from '../../engine/recognizer-engines.ts';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import type { ServingMetrics } from '../metrics.ts';
@@ -50,7 +51,7 @@ export class InProcessTransport implements InferenceTransport {
       maxBatch: options.pool.maxBatch,
       loopIntervalMs: options.pool.loopIntervalMs,
       recognizerConfig: recognizerConfigFor(options.pool, options.endpoint),
-      recognizerModule: options.recognizerModule,
+      recognizerModule: options.recognizerModule ?? recognizerModuleUrl(options.pool.engine),
       workerEntry: options.workerEntry,
       logger: options.logger,
       metrics: options.metrics,

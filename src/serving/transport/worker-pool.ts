@@ -181,7 +181,8 @@ export class WorkerPool {
   push(id: string, bytes: Uint8Array): void {
     const entry = this.handlers.get(id);
     if (!entry) return;
-    const own = bytes.slice();
+    // new Uint8Array(view) copies (Buffer#slice would not), so transferring never detaches ws's pool.
+    const own = new Uint8Array(bytes);
     this.send(entry.worker, { t: 'audio', id, bytes: own }, [own.buffer as ArrayBuffer]);
   }
 
