@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { isRecognizerEngine, RECOGNIZER_ENGINES, type RecognizerEngine } from '../engine/recognizer-engines.ts';
 import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
 
@@ -8,6 +9,8 @@ export type RootProtocol = 'none' | 'funasr' | 'sherpa';
 export interface PoolConfig {
   /** Folder of the model every worker loads. */
   modelDir: string;
+  /** Recognizer implementation: Earshot's engine, or sherpa-onnx-node's (benchmarks, as the peer). */
+  engine: RecognizerEngine;
   /** Name clients may pass as `model`; defaults to the folder's base name. */
   modelName: string;
   /** Worker threads; each owns one recognizer (one ORT session). */
@@ -65,6 +68,7 @@ export interface ServingConfig {
 export function defaultPoolConfig(modelDir = 'models/earshot-en-small'): PoolConfig {
   return {
     modelDir,
+    engine: 'earshot',
     modelName: modelDir.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? 'default',
     workers: Math.max(1, Math.floor(availableParallelism() / 2)),
     threadsPerWorker: 0,
@@ -114,6 +118,7 @@ function int(name: string, v: number, min: number, max = Number.MAX_SAFE_INTEGER
 export function validatePoolConfig(pool: PoolConfig): PoolConfig {
   if (typeof pool.modelDir !== 'string' || pool.modelDir === '') invalid('pool.modelDir must be a non-empty path');
   if (typeof pool.modelName !== 'string' || pool.modelName === '') invalid('pool.modelName must be a non-empty string');
+  if (!isRecognizerEngine(pool.engine)) invalid(`pool.engine must be one of ${RECOGNIZER_ENGINES.join(', ')}, got ${String(pool.engine)}`);
   int('pool.workers', pool.workers, 1, 256);
   int('pool.threadsPerWorker', pool.threadsPerWorker, 0, 256);
   int('pool.maxBatch', pool.maxBatch, 1, 4096);
