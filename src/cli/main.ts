@@ -2,13 +2,15 @@ import { Command, CommanderError } from 'commander';
 import { isAsrError } from '../shared/errors.ts';
 import { packageVersion } from './version.ts';
 import { tokensCommand } from './commands/tokens.ts';
+import { gatewayCommand } from './commands/gateway.ts';
+import { workerCommand } from './commands/worker.ts';
 import { modelsCommand } from './commands/models.ts';
 
 /** A subcommand module: adds itself to the program. */
 export type CommandModule = (program: Command) => void;
 
 /** Subcommands register here; each lives in its own file under src/cli/commands/. */
-const commands: CommandModule[] = [tokensCommand, modelsCommand];
+const commands: CommandModule[] = [tokensCommand, gatewayCommand, workerCommand, modelsCommand];
 
 export function buildProgram(): Command {
   const program = new Command('earshot')

@@ -9,6 +9,8 @@ export interface HandshakeRequest {
   headers: IncomingHttpHeaders;
   /** Request target, e.g. `/v1/listen?token=…`. */
   url?: string;
+  /** The connection's socket (an IncomingMessage has it): per-connection grants end when it closes. */
+  socket?: { once(event: 'close', listener: () => void): unknown };
 }
 
 /** Who is calling; quotas and metrics key on `id`. */
