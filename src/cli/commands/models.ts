@@ -69,9 +69,8 @@ function progressReporter(name: string): { update(p: PullProgress): void; stop()
           process.stderr.write(`${name}: ${p.phase}${p.attempt > 1 ? ` (attempt ${p.attempt})` : ''}\n`);
         }
       }
-      const files = p.phase === 'verify';
-      const done = files ? `${p.bytes} files` : formatBytes(p.bytes);
-      const all = files ? `${total}` : formatBytes(p.total);
+      const done = formatBytes(p.bytes);
+      const all = formatBytes(p.total);
       const rate = p.rate > 0 ? `${formatBytes(p.rate)}/s` : '';
       if (bar) {
         bar.setTotal(Math.max(total, p.bytes, 1));
@@ -144,12 +143,14 @@ export function modelsCommand(program: Command): void {
     .argument('<name>')
     .option('--json', 'machine-readable output')
     .action(async (name: string, opts: { json?: boolean }) => {
-      const report = await openStore(models.opts<ModelsOptions>()).verify(name);
+      const store = openStore(models.opts<ModelsOptions>());
+      const report = await store.verify(name);
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else if (report.ok) process.stdout.write(`${name}: ok (${report.checked.join(', ') || 'nothing recorded to check'}; ${report.filesChecked} files hashed)\n`);
       if (!report.ok) {
         if (!opts.json) for (const p of report.problems) process.stdout.write(`${name}: ${p}\n`);
-        throw new AsrError(ErrorCode.Checksum, `${name} failed verification (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}); pull it again to repair`);
+        const repair = (await store.status(name)).state === 'bundled' ? 'the bundled model ships with Earshot; reinstall it' : 'pull it again to repair';
+        throw new AsrError(ErrorCode.Checksum, `${name} failed verification (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}); ${repair}`);
       }
     });
 

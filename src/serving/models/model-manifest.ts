@@ -42,13 +42,17 @@ export async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-export async function hashTree(dir: string, signal?: AbortSignal, onFile?: (done: number, total: number) => void): Promise<ManifestFile[]> {
+/** Hashes every file under `dir`; progress is in bytes hashed of the folder's total. */
+export async function hashTree(dir: string, signal?: AbortSignal, onProgress?: (bytes: number, total: number) => void): Promise<ManifestFile[]> {
   const files = await listFiles(dir);
+  const sizes = await Promise.all(files.map(async (rel) => (await stat(path.join(dir, rel))).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
   const out: ManifestFile[] = [];
+  let done = 0;
   for (const [i, rel] of files.entries()) {
-    const abs = path.join(dir, rel);
-    out.push({ path: rel, bytes: (await stat(abs)).size, sha256: await sha256File(abs, signal) });
-    onFile?.(i + 1, files.length);
+    out.push({ path: rel, bytes: sizes[i], sha256: await sha256File(path.join(dir, rel), signal) });
+    done += sizes[i];
+    onProgress?.(done, total);
   }
   return out;
 }

@@ -104,6 +104,9 @@ describe('model store', () => {
     const manifest = JSON.parse(readFileSync(path.join(dir, 'tiny', MANIFEST_FILE), 'utf8'));
     expect(manifest).toMatchObject({ name: 'tiny', archive_sha256: fixture.sha256, archive_sha256_source: 'catalog', archive_bytes: fixture.archive.length });
     expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(['model.onnx', 'test_wavs/trans.txt', 'tokens.txt']);
+    const unpacked = manifest.files.reduce((sum: number, f: { bytes: number }) => sum + f.bytes, 0);
+    expect(progress.filter((p) => p.phase === 'verify').at(-1)).toMatchObject({ bytes: unpacked, total: unpacked });
+    expect(progress.filter((p) => p.phase === 'extract').at(-1)).toMatchObject({ bytes: fixture.archive.length, total: fixture.archive.length });
     // Nothing left behind: no archive (not asked to keep it), no staging folder.
     expect(readdirSync(path.join(dir, '.downloads'))).toEqual([]);
     expect(existsSync(path.join(dir, '.staging')) ? readdirSync(path.join(dir, '.staging')) : []).toEqual([]);

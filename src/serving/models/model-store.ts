@@ -42,6 +42,7 @@ export type PullPhase = 'download' | 'extract' | 'verify';
 export interface PullProgress {
   name: string;
   phase: PullPhase;
+  /** Bytes so far in this phase: downloaded, compressed bytes unpacked, or unpacked bytes hashed. */
   bytes: number;
   total: number | null;
   /** Bytes per second (download phase; 0 otherwise). */
@@ -271,8 +272,8 @@ export class ModelStore {
       }
       const missing = await missingFiles(root, entry);
       if (missing.length > 0) throw new AsrError(ErrorCode.ModelInvalid, `the archive of '${entry.name}' lacks ${missing.join(', ')}`);
-      const files = await hashTree(root, signal, (done, total) =>
-        onProgress?.({ name: entry.name, phase: 'verify', bytes: done, total, rate: 0, attempt: 1 }),
+      const files = await hashTree(root, signal, (bytes, total) =>
+        onProgress?.({ name: entry.name, phase: 'verify', bytes, total, rate: 0, attempt: 1 }),
       );
       const manifest: ModelManifest = {
         version: 1,
