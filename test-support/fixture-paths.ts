@@ -9,7 +9,7 @@ export const FIXTURES_DIR = join(REPO_ROOT, '.fixtures');
 export const FIXTURE_MODELS = {
   /** Random-weight zipformer2 transducer with icefall's exact interface. */
   zipformer2: join(FIXTURES_DIR, 'zipformer2-transducer'),
-  /** Random-weight NeMo cache-aware streaming CTC model (the shipped model's architecture). */
+  /** Random-weight NeMo cache-aware streaming CTC model: the shipped model's architecture (training/make_fixture.py). */
   nemoCtc: join(FIXTURES_DIR, 'nemo-ctc'),
 } as const;
 

@@ -16,7 +16,7 @@ describe('createOnlineRecognizer', () => {
   it('describes the model it loaded', async () => {
     const rec = await createOnlineRecognizer({ modelDir: FIXTURE_MODELS.nemoCtc });
     try {
-      expect(rec.modelInfo).toEqual({ family: 'nemo-ctc', sampleRate: 16000, featureDim: 80, chunkShift: 32, vocabSize: 64 });
+      expect(rec.modelInfo).toEqual({ family: 'nemo-ctc', sampleRate: 16000, featureDim: 80, chunkShift: 32, vocabSize: 31 });
       expect(rec.provider).toBe('cpu');
     } finally {
       await rec.dispose();
@@ -43,9 +43,9 @@ describe('createOnlineRecognizer', () => {
     try {
       writeFileSync(join(copy.dir, 'tokens.txt'), 'a 0\nb 1\n<blk> 2\n');
       await expect(createOnlineRecognizer({ modelDir: copy.dir })).rejects.toThrow(
-        expect.objectContaining({ code: 'ASR_ERR_MODEL_INVALID', message: expect.stringMatching(/3 tokens.*64 classes/) }),
+        expect.objectContaining({ code: 'ASR_ERR_MODEL_INVALID', message: expect.stringMatching(/3 tokens.*31 classes/) }),
       );
-      writeFileSync(join(copy.dir, 'tokens.txt'), Array.from({ length: 64 }, (_, i) => `t${i} ${i}`).join('\n'));
+      writeFileSync(join(copy.dir, 'tokens.txt'), Array.from({ length: 31 }, (_, i) => `t${i} ${i}`).join('\n'));
       await expect(createOnlineRecognizer({ modelDir: copy.dir })).rejects.toThrow(
         expect.objectContaining({ code: 'ASR_ERR_MODEL_INVALID', message: expect.stringMatching(/no blank symbol/) }),
       );

@@ -65,8 +65,8 @@ describe.each(['zipformer2', 'nemoCtc'] as const)('%s encoder batching', (family
     const x = new Float32Array(2 * enc.chunkLength * enc.featureDim);
     const out = await enc.run(x, [s1, s3]);
     const counters = out.states.map((s) => s[last][0] as bigint);
-    // Each call adds a fixed amount (zipformer2: 16 frames at 50 Hz; NeMo: chunk frames, capped at the cache size).
-    expect(counters[1] - counters[0]).toBe(family === 'zipformer2' ? 32n : 0n);
+    // Each call adds a fixed amount (zipformer2: 16 frames at 50 Hz; NeMo: 8 chunk frames, capped at the 32-frame cache).
+    expect(counters[1] - counters[0]).toBe(family === 'zipformer2' ? 32n : 16n);
     expect(counters[0]).toBe((s1[last][0] as bigint) + (family === 'zipformer2' ? 16n : 8n));
   });
 });

@@ -14,7 +14,7 @@ describe('createSession', () => {
       expect(provider).toBe('cpu');
       expect(failures).toEqual([]);
       expect(session.inputNames).toEqual(['audio_signal', 'length', 'cache_last_channel', 'cache_last_time', 'cache_last_channel_len']);
-      expect(session.inputMetadata[2]).toMatchObject({ isTensor: true, type: 'float32', shape: ['N', 2, 16, 48] });
+      expect(session.inputMetadata[2]).toMatchObject({ isTensor: true, type: 'float32', shape: ['N', 2, 32, 64] });
     } finally {
       await session.release();
     }
