@@ -114,6 +114,10 @@ def main():
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--shard-size", type=int, default=1500)
     ap.add_argument("--limit", type=int, default=0, help="debug: only this many TTS jobs")
+    ap.add_argument("--no-festival", action="store_true",
+                    help="speak festival's share with espeak-ng instead (festival is slow)")
+    ap.add_argument("--resume-shard", type=int, default=0,
+                    help="continue an interrupted run: skip the jobs of shards 0..N-1")
     a = ap.parse_args()
     os.makedirs(os.path.join(a.out, "eval"), exist_ok=True)
     r = random.Random(a.seed)
@@ -121,6 +125,9 @@ def main():
     extra = [t for t in train if len(t.split()) >= 5 and r.random() < a.repeat_fortunes]
     texts = train + extra
     jobs = [(i, t, *pick_voice(r), r.randrange(2 ** 31)) for i, t in enumerate(texts)]
+    if a.no_festival:  # deterministic substitute voice, without consuming `r`
+        jobs = [(i, t, "espeak", ESPEAK_BASES[s % 8] + "+" + ESPEAK_VARIANTS[1 + s % 53], s)
+                if e == "festival" else (i, t, e, v, s) for i, t, e, v, s in jobs]
     if a.limit:
         jobs = jobs[: a.limit]
     fsdd_dir = os.path.join(a.shared, "data", "fsdd", "recordings")
@@ -157,6 +164,8 @@ def main():
         # Interleave FSDD and TTS jobs so that every shard has the full mix.
         tagged = [(fsdd_job, j) for j in fjobs] + [(tts_job, j) for j in jobs]
         r.shuffle(tagged)
+        tagged = tagged[a.resume_shard * a.shard_size:]
+        shards.n = a.resume_shard
         for n, res in enumerate(pool.imap(run_job, tagged, chunksize=8)):
             if res is not None:
                 shards.add(*res)

@@ -1,0 +1,73 @@
+"""Export a training checkpoint and check that sherpa-onnx decodes it like PyTorch does.
+
+    /usr/bin/python3 training/export.py --exp /tmp/earshot-exp --out models/earshot-en-small \
+        [--check-list /tmp/earshot-data/eval/espeak_heldout.tsv --check-n 40]
+
+The check runs PyTorch in the same streaming loop as sherpa-onnx (windows of window_size
+frames from frame 0, advancing by chunk_shift, while a full window plus one frame exists),
+on torchaudio fbank features of the WAV plus the same 0.66 s of trailing zeros that
+sherpa_decode.cjs appends, and compares the greedy transcripts with sherpa-onnx-node's.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+import sentencepiece as spm
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import audio  # noqa: E402
+from earshot_model import (EarshotCTC, ModelConfig, export_onnx, greedy_ids,  # noqa: E402
+                           stream_logprobs, write_tokens)
+from evaluate import decode  # noqa: E402
+
+TAIL_PAD_S = 0.66
+
+
+def load(exp):
+    ck = torch.load(os.path.join(exp, "ckpt.pt"))
+    model = EarshotCTC(ModelConfig(**ck["cfg"]))
+    model.load_state_dict(ck["model"])
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(exp, "bpe.model"))
+    return model.eval(), sp, ck["step"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--exp", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--check-list", default="")
+    ap.add_argument("--check-n", type=int, default=40)
+    ap.add_argument("--node-modules", default=os.path.join(HERE, "..", "node_modules"))
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    model, sp, step = load(a.exp)
+    os.makedirs(a.out, exist_ok=True)
+    export_onnx(model, os.path.join(a.out, "model.onnx"),
+                {"version": f"step{step}", "comment": "Earshot earshot-en-small"})
+    write_tokens([sp.id_to_piece(i) for i in range(sp.get_piece_size())],
+                 os.path.join(a.out, "tokens.txt"))
+    print(f"exported step {step} to {a.out}")
+    if not a.check_list:
+        return
+    base = os.path.dirname(os.path.dirname(os.path.abspath(a.check_list)))
+    rows = [l.rstrip("\n").split("\t") for l in open(a.check_list)][: a.check_n]
+    paths = [os.path.join(base, p) for p, _ in rows]
+    sherpa = [r["text"] for r in decode(a.out, paths, a.node_modules)]
+    same = 0
+    for p, s in zip(paths, sherpa):
+        x, sr = audio.read_wav(p)
+        x = np.concatenate([audio.resample(x, sr), np.zeros(int(TAIL_PAD_S * 16000), np.float32)])
+        with torch.no_grad():
+            lp = stream_logprobs(model, torch.from_numpy(audio.fbank(x)))
+        t = sp.decode(greedy_ids(lp, model.cfg.vocab_size)).strip()
+        same += t == s
+        if t != s:
+            print(f"DIFF {os.path.basename(p)}\n  torch : {t}\n  sherpa: {s}")
+    print(f"sherpa-onnx == PyTorch streaming on {same}/{len(paths)} utterances")
+
+
+if __name__ == "__main__":
+    main()
