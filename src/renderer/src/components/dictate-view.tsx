@@ -16,6 +16,11 @@ export interface DictateViewProps {
   hotkey: string | undefined;
 }
 
+function formatClock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
 /** The main view: record, see the level, the queue, live and final text. */
 export function DictateView({ dictation, deviceId, onDeviceChange, onToggle, onCopy, hotkey }: DictateViewProps): JSX.Element {
   const d = dictation;
@@ -46,6 +51,9 @@ export function DictateView({ dictation, deviceId, onDeviceChange, onToggle, onC
         <button type="button" onClick={() => onCopy(text)} disabled={text === ''}>
           Copy text
         </button>
+        <span className="muted" data-testid="audio-duration" data-audio-ms={Math.round(d.audioMs)}>
+          {formatClock(d.audioMs)} recorded
+        </span>
         {d.model && <span className="muted">Model: {d.model}</span>}
       </div>
     </div>

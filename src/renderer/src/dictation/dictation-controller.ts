@@ -36,6 +36,8 @@ export interface DictationSnapshot {
   /** Input level in dBFS (RMS and peak). */
   level: { rmsDb: number; peakDb: number };
   model: string | undefined;
+  /** Audio captured in this dictation, in milliseconds (16 kHz samples / 16). */
+  audioMs: number;
   /** The last failure (the dictation is over when it is set during one). */
   error: { code: string; message: string } | undefined;
   /** Something the user should know that did not end the dictation. */
@@ -50,6 +52,7 @@ const INITIAL: DictationSnapshot = {
   transcript: EMPTY_TRANSCRIPT,
   level: { rmsDb: -100, peakDb: -100 },
   model: undefined,
+  audioMs: 0,
   error: undefined,
   notice: undefined,
   lastInsertion: undefined,
@@ -119,7 +122,10 @@ export class DictationController {
       this.startedAt = this.now();
       client.start();
       this.audio = await this.deps.startAudio(deviceId, {
-        onFrame: (pcm) => client.sendAudio(pcm),
+        onFrame: (pcm) => {
+          client.sendAudio(pcm);
+          this.update({ audioMs: this.snap.audioMs + pcm.length / 16 });
+        },
         onLevel: (rms, peak) => {
           const rmsDb = toDbfs(rms);
           this.update({ level: { rmsDb, peakDb: toDbfs(peak) } });

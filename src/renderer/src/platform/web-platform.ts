@@ -92,7 +92,7 @@ export function createWebPlatform(win: Window): Platform {
       }
     },
     listModels: async () => {
-      const res = await win.fetch(new URL('/models/catalog.json', win.location.href));
+      const res = await win.fetch(new URL('models/catalog.json', win.location.href));
       if (!res.ok) throw new AsrError(ErrorCode.ModelNotFound, `this server does not publish its model catalog (HTTP ${res.status})`);
       return parseModelCatalog(await res.json(), settings.get().activeModel);
     },
