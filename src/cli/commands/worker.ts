@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { DEFAULT_ENDPOINT_CONFIG } from '../../engine/endpoint.ts';
 import { defaultClusterWorkerConfig } from '../../serving/cluster/cluster-worker.ts';
 import { startWorkerHost } from '../../serving/cluster/worker-host.ts';
 import { redactUrl } from '../../serving/cluster/redis-connection.ts';
@@ -27,7 +28,16 @@ interface WorkerFlags {
   metricsPort: number;
   metricsHost: string;
   drainGraceMs: number;
+  rule1MinTrailingSilence: number;
+  rule2MinTrailingSilence: number;
+  rule3MinUtteranceLength: number;
   logLevel: string;
+}
+
+function secondsArg(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0)) throw new AsrError(ErrorCode.InvalidConfig, `expected seconds >= 0, got '${value}'`);
+  return n;
 }
 
 function capacityArg(value: string): number | 'auto' {
@@ -62,6 +72,9 @@ export function workerCommand(program: Command): void {
     .option('--metrics-port <port>', '/metrics, /healthz, /readyz (env METRICS_PORT)', intArg, Number(process.env.METRICS_PORT ?? 9400))
     .option('--metrics-host <host>', 'address of the metrics server', '0.0.0.0')
     .option('--drain-grace-ms <ms>', 'on SIGTERM, time current sessions get before moving to other workers', intArg, 10_000)
+    .option('--rule1-min-trailing-silence <s>', 'endpoint: silence that ends an utterance even without speech', secondsArg, DEFAULT_ENDPOINT_CONFIG.rule1.minTrailingSilence)
+    .option('--rule2-min-trailing-silence <s>', 'endpoint: silence that ends an utterance after speech', secondsArg, DEFAULT_ENDPOINT_CONFIG.rule2.minTrailingSilence)
+    .option('--rule3-min-utterance-length <s>', 'endpoint: longest utterance', secondsArg, DEFAULT_ENDPOINT_CONFIG.rule3.minUtteranceLength)
     .option('--log-level <level>', 'pino log level', process.env.LOG_LEVEL ?? 'info')
     .action(async (flags: WorkerFlags) => {
       const logger = pino({ name: 'earshot-worker', level: flags.logLevel }, pino.destination(2));
@@ -76,6 +89,12 @@ export function workerCommand(program: Command): void {
           providers: flags.providers,
         },
         capacity: capacityArg(flags.capacity),
+        endpoint: {
+          ...DEFAULT_ENDPOINT_CONFIG,
+          rule1: { ...DEFAULT_ENDPOINT_CONFIG.rule1, minTrailingSilence: flags.rule1MinTrailingSilence },
+          rule2: { ...DEFAULT_ENDPOINT_CONFIG.rule2, minTrailingSilence: flags.rule2MinTrailingSilence },
+          rule3: { ...DEFAULT_ENDPOINT_CONFIG.rule3, minUtteranceLength: flags.rule3MinUtteranceLength },
+        },
         calibrationHeadroom: flags.calibrationHeadroom,
         cluster: {
           ...cluster,

@@ -95,6 +95,7 @@ export class ClusterWorker {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private loops: Promise<void>[] = [];
   private lastAutoclaim = 0;
+  private taken = 0;
 
   constructor(
     private readonly config: ClusterWorkerConfig,
@@ -111,6 +112,11 @@ export class ClusterWorker {
 
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** Sessions this worker claimed since it started (new and replayed). */
+  get sessionsTaken(): number {
+    return this.taken;
   }
 
   get capacity(): number {
@@ -257,6 +263,7 @@ export class ClusterWorker {
     const spec = JSON.parse(claim.spec) as TransportSessionSpec;
     const s: OwnedSession = { sid, gateway: claim.gateway, epoch: claim.epoch, acked: claim.acked, local: undefined as unknown as TransportSession, lastId: '0-0', nextSeq: 0, eof: false, done: false, progressSent: 0 };
     this.sessions.set(sid, s);
+    this.taken++;
     this.metrics?.sessionsClaimed.inc({ kind: replay || claim.epoch > 1 ? 'replay' : 'new' });
     this.metrics?.workerSessions.set(this.sessions.size);
     if (claim.epoch > 1) this.logger.info({ sid, epoch: claim.epoch, acked: claim.acked }, 'took over a session; replaying its audio from the start');

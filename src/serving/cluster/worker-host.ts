@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { EndpointConfig } from '../../engine/recognizer-api.ts';
 import { Registry } from 'prom-client';
 import { ServingMetrics } from '../metrics.ts';
 import { validatePoolConfig, type PoolConfig } from '../serving-config.ts';
@@ -14,6 +15,8 @@ export interface WorkerHostOptions {
   capacity: number | 'auto';
   calibrationHeadroom: number;
   cluster: ClusterWorkerConfig;
+  /** Endpoint rules; undefined = the engine's (sherpa-onnx's) defaults. */
+  endpoint?: EndpointConfig;
   logger: Logger;
   /** /metrics, /healthz, /readyz on this port; undefined = no HTTP server. 0 picks a free port. */
   metricsPort?: number;
@@ -38,7 +41,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Worke
   const registry = options.registry ?? new Registry();
   const metrics = new ServingMetrics(registry);
   const clusterMetrics = new ClusterMetrics(registry);
-  const local = new InProcessTransport({ pool: options.pool, capacity: options.capacity, calibrationHeadroom: options.calibrationHeadroom, logger: options.logger, metrics });
+  const local = new InProcessTransport({ pool: options.pool, capacity: options.capacity, calibrationHeadroom: options.calibrationHeadroom, logger: options.logger, metrics, endpoint: options.endpoint });
   const worker = new ClusterWorker(options.cluster, local, options.logger, clusterMetrics);
   let server: Server | undefined;
   let metricsPort: number | undefined;

@@ -42,6 +42,8 @@ export class RedisTransport implements InferenceTransport {
   private readerLoop: Promise<void> | undefined;
   private lastResultId = '0-0';
   private noWorkersSince: number | undefined;
+  /** Every model a live worker ever served: a tick that briefly sees no worker must not fail opens. */
+  private readonly knownModels: string[] = [];
 
   constructor(
     private readonly link: GatewayLink,
@@ -49,6 +51,7 @@ export class RedisTransport implements InferenceTransport {
     private readonly options: RedisTransportOptions = { noWorkerTimeoutMs: 30_000 },
   ) {
     link.onTick((t) => {
+      for (const m of t.models) if (!this.knownModels.includes(m)) this.knownModels.push(m);
       if (t.capacity !== this.lastCapacity) {
         this.lastCapacity = t.capacity;
         for (const l of this.listeners) l(t.capacity);
@@ -88,7 +91,7 @@ export class RedisTransport implements InferenceTransport {
     if (refusal) throw refusal;
     if (!this.isReady) throw new AsrError(ErrorCode.WorkerFailed, 'transport is not started');
     if (!this.link.isConnected) throw new AsrError(ErrorCode.BackendUnavailable, 'the cluster store (Redis) is unreachable');
-    const models = this.link.last.models;
+    const models = this.knownModels;
     const model = spec.model ?? models[0];
     if (model === undefined) throw new AsrError(ErrorCode.WorkerFailed, 'no live worker in the cluster');
     if (!models.includes(model)) throw new AsrError(ErrorCode.UnknownModel, `model ${JSON.stringify(model)} is not served by any live worker (available: ${models.join(', ')})`);
