@@ -1,37 +1,35 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain } from 'electron';
-import { IpcChannel, type GatewayEndpoint } from '../shared/ipc-contract.ts';
+import { pathToFileURL } from 'node:url';
+import { app, dialog } from 'electron';
+import pino from 'pino';
+import { loadCatalog } from '../serving/models/model-catalog.ts';
+import { defaultModelStoreConfig, ModelStore } from '../serving/models/model-store.ts';
+import { defaultModelsDir } from '../serving/models/models-dir.ts';
+import { startDesktopApp } from './desktop-app.ts';
+import { localServerStarter } from './gateway/local-server-starter.ts';
 
-// Composition root of the desktop app: builds the window and wires IPC.
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 960,
-    height: 720,
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return win;
-}
+// Entry of the Electron main process: resolves paths, builds the concrete services and hands
+// them to the composition root (desktop-app.ts). Nothing else lives here.
+const logger = pino({ name: 'earshot-desktop', level: process.env.LOG_LEVEL ?? 'info' });
+// Packaged: models/ and the tray icon are extraResources; in development they sit in the repo.
+const resources = app.isPackaged ? process.resourcesPath : app.getAppPath();
+const devUrl = process.env.ELECTRON_RENDERER_URL;
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  void app.whenReady().then(() => {
-    const endpoint: GatewayEndpoint = { url: '', token: '', mode: 'local' };
-    ipcMain.handle(IpcChannel.getEndpoint, () => ({ ok: true, value: endpoint }));
-    ipcMain.handle(IpcChannel.getVersion, () => ({ ok: true, value: app.getVersion() }));
-    createWindow();
-  });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-}
+startDesktopApp({
+  startServer: localServerStarter({ logger, workerEntry: new URL('./worker-main.js', import.meta.url) }),
+  modelSource: new ModelStore(
+    loadCatalog(join(resources, 'models', 'catalog.json')),
+    defaultModelStoreConfig(defaultModelsDir(), resources),
+  ),
+  fallbackModel: 'earshot-en-small',
+  preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+  rendererUrl: devUrl ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href,
+  trayIconPath: join(resources, 'resources', 'tray.png'),
+  databasePath: join(app.getPath('userData'), 'earshot.db'),
+  development: devUrl !== undefined,
+  log: (message, err) => logger.error({ err: err === undefined ? undefined : String(err) }, message),
+}).catch((err: unknown) => {
+  logger.fatal({ err: String(err) }, 'start-up failed');
+  dialog.showErrorBox('Earshot could not start', err instanceof Error ? err.message : String(err));
+  app.exit(1);
+});

@@ -67,7 +67,9 @@ export type InsertionReason =
   | 'copy-mode'
   | 'paste-failed'
   | 'clipboard-failed'
-  | 'empty';
+  | 'empty'
+  /** Earshot's own window has focus: the text stays in the app, nothing is pasted. */
+  | 'own-window';
 
 export interface InsertionResult {
   outcome: InsertionOutcome;

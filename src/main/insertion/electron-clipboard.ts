@@ -1,54 +1,67 @@
 import type { Clipboard, ClipboardSnapshot } from './clipboard.ts';
 
-/** The part of Electron's `clipboard` module the app uses (structural, so no electron import here). */
+/** Electron's (async, W3C-shaped) clipboard module, structurally, so this file needs no electron import. */
 export interface ElectronClipboardApi {
-  availableFormats(): string[];
-  readText(): string;
-  writeText(text: string): void;
-  readHTML(): string;
-  readRTF(): string;
-  readImage(): { isEmpty(): boolean };
-  write(data: { text?: string; html?: string; rtf?: string; image?: unknown }): void;
+  read(): Promise<ElectronClipboardItem[]>;
+  readText(): Promise<string>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Electron's ClipboardItem class
+  write(items: any[]): Promise<void>;
+  writeText(text: string): Promise<void>;
   clear(): void;
 }
 
-/** Electron's clipboard; a snapshot keeps text, HTML, RTF and an image so a paste does not lose them. */
+export interface ElectronClipboardItem {
+  readonly types: string[];
+  getType(type: string): Promise<unknown>;
+}
+
+/** Electron's `ClipboardItem` constructor. */
+export type ClipboardItemClass = new (items: Record<string, never>) => unknown;
+
+type Payloads = Record<string, unknown>;
+
+/**
+ * Electron's clipboard. A snapshot reads every item in every format it offers (text, HTML,
+ * RTF, images, bookmarks…) eagerly, so the user's clipboard comes back whole after a paste.
+ */
 export class ElectronClipboard implements Clipboard {
   readonly #cb: ElectronClipboardApi;
+  readonly #Item: ClipboardItemClass;
 
-  constructor(clipboard: ElectronClipboardApi) {
+  constructor(clipboard: ElectronClipboardApi, ClipboardItem: ClipboardItemClass) {
     this.#cb = clipboard;
+    this.#Item = ClipboardItem;
   }
 
-  async readText(): Promise<string> {
+  readText(): Promise<string> {
     return this.#cb.readText();
   }
 
-  async writeText(text: string): Promise<void> {
-    this.#cb.writeText(text);
+  writeText(text: string): Promise<void> {
+    return this.#cb.writeText(text);
   }
 
   async snapshot(): Promise<ClipboardSnapshot> {
-    const formats = new Map<string, unknown>();
-    const available = this.#cb.availableFormats();
-    if (available.includes('text/html')) formats.set('html', this.#cb.readHTML());
-    if (available.includes('text/rtf')) formats.set('rtf', this.#cb.readRTF());
-    const image = this.#cb.readImage();
-    if (!image.isEmpty()) formats.set('image', image);
-    return { text: this.#cb.readText(), formats };
+    const items: Payloads[] = [];
+    for (const item of await this.#cb.read()) {
+      const payloads: Payloads = {};
+      for (const type of item.types) {
+        // A format the platform lists but cannot deliver is skipped, not fatal.
+        const data = await item.getType(type).catch(() => undefined);
+        if (data !== undefined) payloads[type] = data;
+      }
+      if (Object.keys(payloads).length > 0) items.push(payloads);
+    }
+    return { text: await this.#cb.readText(), formats: new Map([['items', items]]) };
   }
 
   async restore(snapshot: ClipboardSnapshot): Promise<void> {
-    const f = snapshot.formats ?? new Map<string, unknown>();
-    if (snapshot.text === '' && f.size === 0) {
-      this.#cb.clear();
+    const items = (snapshot.formats?.get('items') as Payloads[] | undefined) ?? [];
+    if (items.length === 0) {
+      if (snapshot.text === '') this.#cb.clear();
+      else await this.#cb.writeText(snapshot.text);
       return;
     }
-    this.#cb.write({
-      text: snapshot.text,
-      html: f.get('html') as string | undefined,
-      rtf: f.get('rtf') as string | undefined,
-      image: f.get('image'),
-    });
+    await this.#cb.write(items.map((p) => new this.#Item(p as Record<string, never>)));
   }
 }

@@ -18,6 +18,8 @@ export interface TextInserterDeps {
   /** Shown when there is no strategy (what to install). */
   unavailableNotice?: string;
   options: () => TextInserterOptions;
+  /** True while the app's own window has focus (pasting there would go nowhere useful). */
+  isOwnAppFocused?: () => boolean;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -45,8 +47,14 @@ export class TextInserter {
     return s ? { strategy: s.name, canPaste: true } : { strategy: 'copy-only', canPaste: false, notice: this.#deps.unavailableNotice };
   }
 
-  /** Remembers the focused window at the start of a dictation. */
+  /**
+   * Remembers the focused window at the start of a dictation (by hotkey, while the user works in
+   * another app). Started from our own window, no target is pinned: the user switches to the
+   * target app afterwards.
+   */
   async beginDictation(): Promise<void> {
+    this.#targetWindow = undefined;
+    if (this.#deps.isOwnAppFocused?.()) return;
     this.#targetWindow = await this.#deps.strategy?.focusedWindow?.().catch(() => undefined);
   }
 
@@ -65,6 +73,9 @@ export class TextInserter {
     const options = this.#deps.options();
     const pasteKey = strategy?.pasteKeyLabel ?? 'Ctrl+V';
     if (text === '') return { outcome: 'skipped', strategy: strategy?.name ?? 'copy-only', text, reason: 'empty' };
+    if (this.#deps.isOwnAppFocused?.()) {
+      return { outcome: 'skipped', strategy: strategy?.name ?? 'copy-only', text, reason: 'own-window', notice: 'Earshot has focus — switch to the app you dictate into.' };
+    }
     if (options.mode === 'copy') return this.#copy(text, 'copy-mode', `Copied — press ${pasteKey} to paste.`);
     if (!strategy) {
       return this.#copy(text, 'no-paste-tool', `Copied — press ${pasteKey} to paste. ${this.#deps.unavailableNotice ?? ''}`.trim());

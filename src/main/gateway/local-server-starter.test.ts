@@ -1,0 +1,50 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
+import { EmbeddedGateway } from './embedded-gateway.ts';
+import { localServerStarter } from './local-server-starter.ts';
+
+/** Opens a socket and resolves with the handshake's outcome: 'open' or the HTTP status. */
+function handshake(url: string, headers: Record<string, string> = {}): Promise<'open' | number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('error', (err) => reject(err));
+  });
+}
+
+// The real embedded gateway (serving's local server + a worker with a real ORT session on the
+// fixture model), started the way the desktop app starts it.
+describe('embedded gateway on the real local server', () => {
+  let gateway: EmbeddedGateway | undefined;
+
+  afterEach(async () => {
+    await gateway?.stop();
+  });
+
+  it('listens on loopback only and admits only the per-launch token', async () => {
+    gateway = new EmbeddedGateway(localServerStarter({ logger: pino({ level: 'silent' }) }));
+    const base = await gateway.start(FIXTURE_MODELS.nemoCtc, 'fixture');
+    const { url, token } = gateway.endpoint();
+    expect(url).toBe(base);
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    expect(token).toBe(gateway.token);
+
+    const listen = `${url}/v1/listen`;
+    expect(await handshake(listen)).toBe(401);
+    expect(await handshake(listen, { Authorization: 'Bearer wrong-token-wrong-token' })).toBe(401);
+    expect(await handshake(listen, { Authorization: `Bearer ${token}` })).toBe('open');
+    expect(await handshake(`${listen}?token=${encodeURIComponent(token)}`)).toBe('open');
+
+    await gateway.stop();
+    expect(() => gateway!.endpoint()).toThrow(expect.objectContaining({ code: 'ASR_ERR_WORKER_FAILED' }));
+  });
+});
