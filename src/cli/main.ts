@@ -5,12 +5,14 @@ import { tokensCommand } from './commands/tokens.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { workerCommand } from './commands/worker.ts';
 import { modelsCommand } from './commands/models.ts';
+import { serveCommand } from './commands/serve.ts';
+import { transcribeCommand } from './commands/transcribe.ts';
 
 /** A subcommand module: adds itself to the program. */
 export type CommandModule = (program: Command) => void;
 
 /** Subcommands register here; each lives in its own file under src/cli/commands/. */
-const commands: CommandModule[] = [tokensCommand, gatewayCommand, workerCommand, modelsCommand];
+const commands: CommandModule[] = [tokensCommand, gatewayCommand, workerCommand, modelsCommand, serveCommand, transcribeCommand];
 
 export function buildProgram(): Command {
   const program = new Command('earshot')

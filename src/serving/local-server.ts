@@ -23,6 +23,7 @@ export interface LocalServerOptions {
   logger: Logger;
   registry?: Registry;
   auth?: HandshakeAuthenticator;
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** For bundled builds (electron-vite): the compiled worker entry. */
   workerEntry?: URL;
 }
@@ -42,7 +43,7 @@ export async function startLocalServer(config: ServingConfig, options: LocalServ
     metrics,
     workerEntry: options.workerEntry,
   });
-  const gateway = new GatewayServer({ config, transport, logger: options.logger, metrics, auth: options.auth });
+  const gateway = new GatewayServer({ config, transport, logger: options.logger, metrics, auth: options.auth, tls: options.tls });
   const { port, url } = await gateway.listen();
   let info: TransportInfo;
   try {

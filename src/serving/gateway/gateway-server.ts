@@ -108,7 +108,8 @@ export class GatewayServer {
     this.timers.push(setInterval(() => this.heartbeat(), this.options.config.pingIntervalMs));
     this.timers.push(setInterval(() => this.broadcastQueueStatus(), this.options.config.queueStatusIntervalMs));
     for (const t of this.timers) t.unref();
-    return { port: addr.port, host: addr.address, url: `ws://${shownHost}:${addr.port}${PROTOCOL_PATH}` };
+    const scheme = this.options.tls ? 'wss' : 'ws';
+    return { port: addr.port, host: addr.address, url: `${scheme}://${shownHost}:${addr.port}${PROTOCOL_PATH}` };
   }
 
   get admissionControl(): AdmissionControl {
