@@ -5,6 +5,10 @@
 Writes DIR/model.onnx and DIR/tokens.txt: same code path, ONNX signature and metadata as
 models/earshot-en-small (earshot_model.export_onnx), but d_model 64, 2 layers and a
 30-symbol character vocabulary (plus <blk>). Runs in a few seconds on CPU.
+
+The size flags make the same architecture bigger for load tests (cost depends on the shape,
+not on the weights), e.g. the ~29 M-parameter "heavy" bench model (BENCHMARKS.md):
+    make_fixture.py --out DIR --d-model 320 --layers 12 --heads 8 --conv-kernel 15 --sub-channels 64
 """
 import argparse
 import os
@@ -23,10 +27,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--d-model", type=int, default=64)
+    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--heads", type=int, default=2)
+    ap.add_argument("--conv-kernel", type=int, default=7)
+    ap.add_argument("--sub-channels", type=int, default=8)
     a = ap.parse_args()
     torch.manual_seed(a.seed)
-    cfg = ModelConfig(vocab_size=len(TOKENS), d_model=64, n_layers=2, n_heads=2,
-                      sub_channels=8, conv_kernel=7)
+    cfg = ModelConfig(vocab_size=len(TOKENS), d_model=a.d_model, n_layers=a.layers, n_heads=a.heads,
+                      sub_channels=a.sub_channels, conv_kernel=a.conv_kernel)
     model = EarshotCTC(cfg)
     model.feat_mean.fill_(-8.0)  # typical log-mel level, so random outputs vary with input
     model.feat_std.fill_(4.0)
@@ -34,6 +43,8 @@ def main():
     export_onnx(model, os.path.join(a.out, "model.onnx"),
                 {"version": f"fixture-seed{a.seed}", "comment": "random-weight test fixture"})
     write_tokens(TOKENS, os.path.join(a.out, "tokens.txt"))
+    params = sum(p.numel() for p in model.parameters())
+    print(f"{a.out}: {params / 1e6:.1f} M parameters (d_model {a.d_model}, {a.layers} layers)")
 
 
 if __name__ == "__main__":
