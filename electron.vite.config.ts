@@ -6,7 +6,8 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve('src/main/index.ts') },
+        // The worker pool's thread entry is bundled beside index.js (see src/main/index.ts).
+        input: { index: resolve('src/main/index.ts'), 'worker-main': resolve('src/serving/transport/worker-main.ts') },
         external: ['onnxruntime-node', 'better-sqlite3', 'sherpa-onnx-node'],
       },
     },
