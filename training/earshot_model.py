@@ -297,7 +297,8 @@ def export_onnx(model, path, extra_meta=None):
     """Export `model` in the NeMo cache-aware streaming CTC layout (opset 13)."""
     import onnx
 
-    model = model.eval()
+    was_training = model.training
+    wrapper = _OnnxWrapper(model).eval()  # export restores the wrapper's mode afterwards
     c = model.cfg
     b = 2  # batch used for tracing; axis 0 is dynamic
     ch, tm, ln = model.init_caches(b)
@@ -308,9 +309,10 @@ def export_onnx(model, path, extra_meta=None):
     outputs = ["logprobs", "encoded_lengths", "cache_last_channel_next",
                "cache_last_time_next", "cache_last_channel_next_len"]
     with torch.no_grad():
-        torch.onnx.export(_OnnxWrapper(model), args, path, opset_version=13,
+        torch.onnx.export(wrapper, args, path, opset_version=13,
                           input_names=inputs, output_names=outputs,
                           dynamic_axes={n: {0: "N"} for n in inputs + outputs})
+    model.train(was_training)
     m = onnx.load(path)
     meta = {
         "model_type": "EncDecCTCModelBPE",

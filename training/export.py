@@ -34,6 +34,37 @@ def load(exp):
     return model.eval(), sp, ck["step"]
 
 
+def numeric_check(model, onnx_path, node_modules, n=3, steps=6):
+    """Batch of n streams, `steps` windows with caches fed back: ORT vs PyTorch."""
+    import json
+    import subprocess
+    import tempfile
+    c = model.cfg
+    torch.manual_seed(0)
+    wins = [torch.randn(n, c.window_size, c.n_mels) * 3 - 8 for _ in range(steps)]
+    ch, tm, ln = model.init_caches(n)
+    ref = []
+    with torch.no_grad():
+        for w in wins:
+            lp, ch, tm, ln = model.step(w, ch, tm, ln)
+            ref.append(lp)
+    shapes = {"audio_signal": [n, c.n_mels, c.window_size],
+              "cache_last_channel": [n, c.n_layers, c.cache_len, c.d_model],
+              "cache_last_time": [n, c.n_layers, c.d_model, c.conv_kernel - 1]}
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "in.json"), "w") as f:
+            json.dump({"n": n, "shapes": shapes,
+                       "windows": [w.transpose(1, 2).reshape(-1).tolist() for w in wins]}, f)
+        subprocess.run(["node", os.path.join(HERE, "ort_run.cjs"), onnx_path,
+                        os.path.join(d, "in.json"), os.path.join(d, "out.json")], check=True,
+                       env=dict(os.environ, NODE_PATH=node_modules))
+        out = json.load(open(os.path.join(d, "out.json")))
+    diff = max(float((torch.tensor(o).view_as(r) - r).abs().max())
+               for o, r in zip(out["logprobs"], ref))
+    print(f"onnxruntime-node vs PyTorch, {n} streams x {steps} windows: max |dlogprob| = "
+          f"{diff:.2e}; inputs {out['input_names']}; outputs {out['output_names']}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--exp", required=True)
@@ -41,6 +72,8 @@ def main():
     ap.add_argument("--check-list", default="")
     ap.add_argument("--check-n", type=int, default=40)
     ap.add_argument("--node-modules", default=os.path.join(HERE, "..", "node_modules"))
+    ap.add_argument("--numeric", action="store_true",
+                    help="also compare log-probs with onnxruntime-node on random windows")
     a = ap.parse_args()
     torch.set_num_threads(2)
     model, sp, step = load(a.exp)
@@ -50,6 +83,8 @@ def main():
     write_tokens([sp.id_to_piece(i) for i in range(sp.get_piece_size())],
                  os.path.join(a.out, "tokens.txt"))
     print(f"exported step {step} to {a.out}")
+    if a.numeric:
+        numeric_check(model, os.path.join(a.out, "model.onnx"), a.node_modules)
     if not a.check_list:
         return
     base = os.path.dirname(os.path.dirname(os.path.abspath(a.check_list)))
