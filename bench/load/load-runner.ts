@@ -22,6 +22,10 @@ export interface LoadResult {
   firstPartial: Summary;
   queueWait: Summary;
   ready: Summary;
+  /** Connect → first answer (refusal, ready or queue position), over every session that got one. */
+  firstResponse: Summary;
+  /** Finals delivered twice for the same utterance, over all sessions (exactly-once: 0). */
+  duplicateFinals: number;
   outcomes: SessionOutcome[];
 }
 
@@ -52,6 +56,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     firstPartial: summarize(ok.map((o) => o.firstPartialMs ?? Number.NaN)),
     queueWait: summarize(ok.map((o) => o.queueWaitMs)),
     ready: summarize(ok.map((o) => o.readyMs ?? Number.NaN)),
+    firstResponse: summarize(outcomes.map((o) => o.firstResponseMs ?? Number.NaN)),
+    duplicateFinals: outcomes.reduce((a, o) => a + o.duplicateFinals, 0),
     outcomes,
   };
 }

@@ -23,7 +23,13 @@ export interface SessionOutcome {
   /** `stop` sent (end of speech) → `end` received. */
   finalLatencyMs?: number;
   totalMs?: number;
+  /** Connect attempt → first answer of any kind (HTTP refusal, ready, queue_status, error). */
+  firstResponseMs?: number;
   finals: number;
+  /** Finals whose utterance index had already been finalized (must stay 0: exactly-once). */
+  duplicateFinals: number;
+  /** Highest utterance index finalized, -1 if none. */
+  lastUtterance: number;
   text: string;
 }
 
@@ -53,7 +59,13 @@ export function runSession(opts: SessionOptions): Promise<SessionOutcome> {
     queueWaitMs: 0,
     maxQueuePosition: 0,
     finals: 0,
+    duplicateFinals: 0,
+    lastUtterance: -1,
     text: '',
+  };
+  const finalized = new Set<number>();
+  const answered = (): void => {
+    outcome.firstResponseMs ??= since();
   };
   return new Promise((resolve) => {
     const headers = opts.token ? { authorization: `Bearer ${opts.token}` } : undefined;
@@ -78,6 +90,7 @@ export function runSession(opts: SessionOptions): Promise<SessionOutcome> {
     }, opts.timeoutMs);
 
     ws.on('unexpected-response', (_req, res) => {
+      answered();
       outcome.rejectedStatus = res.statusCode;
       const retry = Number(res.headers['retry-after']);
       if (Number.isFinite(retry)) outcome.retryAfterS = retry;
@@ -124,6 +137,7 @@ export function runSession(opts: SessionOptions): Promise<SessionOutcome> {
       } catch {
         return;
       }
+      answered();
       switch (msg.type) {
         case 'queue_status':
           firstQueueAt ??= since();
@@ -140,6 +154,9 @@ export function runSession(opts: SessionOptions): Promise<SessionOutcome> {
           break;
         case 'final':
           outcome.finals += 1;
+          if (finalized.has(msg.utterance)) outcome.duplicateFinals += 1;
+          finalized.add(msg.utterance);
+          outcome.lastUtterance = Math.max(outcome.lastUtterance, msg.utterance);
           if (msg.text) outcome.text = outcome.text ? `${outcome.text} ${msg.text}` : msg.text;
           break;
         case 'error':
