@@ -1,0 +1,241 @@
+/**
+ * Engine benchmark (not a test): Earshot's engine vs sherpa-onnx-node's OnlineRecognizer on the
+ * same model files and the same audio, side by side in one run.
+ *
+ *   npm run bench:engine -- [--model DIR] [--streams 64] [--batches 1,4,16,64] [--threads 1] [--repeats 2]
+ *
+ * Model: --model, else models/earshot-en-small if present, else a random-weight model of the
+ * shipped architecture at full size (generated into .fixtures/). Audio: N streams of jfk.wav,
+ * each rotated by a different offset so that the batch holds different content.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { OnlineFbank } from '../src/engine/features/online-fbank.ts';
+import { createOnlineRecognizer } from '../src/engine/online-recognizer.ts';
+import { EngineStream } from '../src/engine/online-stream.ts';
+import type { OnlineRecognizer, OnlineStream } from '../src/engine/recognizer-api.ts';
+import { FIXTURE_MODELS, REPO_ROOT, SPEECH } from '../test-support/fixture-paths.ts';
+import { ensureFixtures } from '../test-support/fixtures/ensure-fixtures.ts';
+import { readWav } from '../test-support/fixtures/read-wav.ts';
+import { type FixtureFamily, sherpaRecognizer, tailPadding } from '../test-support/fixtures/sherpa-reference.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    streams: { type: 'string', default: '64' },
+    batches: { type: 'string', default: '1,4,16,64' },
+    threads: { type: 'string', default: '1' },
+    repeats: { type: 'string', default: '2' },
+    /** Internal: measure one engine's per-stream memory in a fresh process and print it. */
+    'memory-of': { type: 'string' },
+  },
+});
+const numStreams = Number(args.streams);
+const batches = String(args.batches).split(',').map(Number);
+const threads = Number(args.threads);
+const REPEATS = Number(args.repeats);
+
+function pickModel(): string {
+  if (args.model) return args.model;
+  const shipped = join(REPO_ROOT, 'models', 'earshot-en-small');
+  if (existsSync(join(shipped, 'tokens.txt'))) return shipped;
+  ensureFixtures(['benchCtc']);
+  return FIXTURE_MODELS.benchCtc;
+}
+
+const modelDir = pickModel();
+const family: FixtureFamily = readdirSync(modelDir).some((f) => f.startsWith('encoder')) ? 'zipformer2' : 'nemoCtc';
+const jfk = readWav(SPEECH.jfk);
+const audio = Array.from({ length: numStreams }, (_, i) => {
+  const shift = Math.round(((i * 0.37) % 11) * jfk.sampleRate);
+  return Float32Array.from([...jfk.samples.subarray(shift), ...jfk.samples.subarray(0, shift)]);
+});
+const audioSeconds = (numStreams * jfk.samples.length) / jfk.sampleRate;
+
+const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+const cpuSeconds = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+};
+const rssKb = () => process.memoryUsage().rss / 1024;
+
+interface Run {
+  feedS: number;
+  decodeS: number;
+  /** CPU time of the whole process (all threads): robust on a shared, busy machine. */
+  cpuS: number;
+  calls: number;
+}
+
+/** Of several runs, the one with the least CPU time (the least disturbed by other load). */
+async function best(runs: number, fn: () => Promise<Run> | Run): Promise<Run> {
+  let pick: Run | undefined;
+  for (let i = 0; i < runs; i++) {
+    const r = await fn();
+    if (!pick || r.cpuS < pick.cpuS) pick = r;
+  }
+  return pick as Run;
+}
+
+async function runOurs(rec: OnlineRecognizer, batch: number): Promise<Run> {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const streams: OnlineStream[] = audio.map((samples) => {
+    const s = rec.createStream();
+    s.acceptWaveform(16000, samples);
+    s.acceptWaveform(16000, tailPadding(16000));
+    s.inputFinished();
+    return s;
+  });
+  const feedS = seconds(t0);
+  const t1 = process.hrtime.bigint();
+  let calls = 0;
+  for (;;) {
+    const ready = streams.filter((s) => rec.isReady(s)).slice(0, batch);
+    if (ready.length === 0) break;
+    await rec.decodeStreams(ready);
+    calls++;
+  }
+  return { feedS, decodeS: seconds(t1), cpuS: cpuSeconds(c0), calls };
+}
+
+function runSherpa(batch: number): Run {
+  const rec = sherpaRecognizer(family, modelDir, { decodingMethod: 'greedy_search', numThreads: threads });
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const streams = audio.map((samples) => {
+    const s = rec.createStream();
+    s.acceptWaveform({ samples, sampleRate: 16000 });
+    s.acceptWaveform({ samples: tailPadding(16000), sampleRate: 16000 });
+    s.inputFinished();
+    return s;
+  });
+  const feedS = seconds(t0);
+  const t1 = process.hrtime.bigint();
+  let calls = 0;
+  for (;;) {
+    const ready = streams.filter((s) => rec.isReady(s)).slice(0, batch);
+    if (ready.length === 0) break;
+    rec.decodeStreams(ready);
+    calls++;
+  }
+  return { feedS, decodeS: seconds(t1), cpuS: cpuSeconds(c0), calls };
+}
+
+/** CPU seconds of our fbank alone over all the audio. */
+function fbankOnly(): number {
+  const c0 = process.cpuUsage();
+  for (const samples of audio) {
+    const f = new OnlineFbank();
+    f.acceptWaveform(samples);
+    f.inputFinished();
+  }
+  return cpuSeconds(c0);
+}
+
+/**
+ * RSS growth per live stream: N streams fed 2 s each and decoded as far as possible, so that
+ * every stream holds real (not lazily shared) states and buffered features.
+ */
+async function memoryPerStream(feed: (samples: Float32Array) => void, decodeAll: () => Promise<void> | void): Promise<number> {
+  global.gc?.();
+  const before = rssKb();
+  for (const samples of audio) feed(samples.subarray(0, 32000));
+  await decodeAll();
+  global.gc?.();
+  return (rssKb() - before) / numStreams;
+}
+
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+async function main(): Promise<void> {
+  const ours = await createOnlineRecognizer({ modelDir, numThreads: threads });
+  const core = cpus()[0]?.model ?? '?';
+  console.log(`# Earshot engine vs sherpa-onnx-node 1.13.8 (${new Date().toISOString().slice(0, 10)})`);
+  console.log(`model: ${modelDir} (${ours.modelInfo.family}), provider ${ours.provider}, intra-op threads ${threads}`);
+  console.log(`machine: ${cpus().length} cores (${core}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`);
+  console.log(`audio: ${numStreams} streams × ${fmt(jfk.samples.length / 16000, 2)} s of jfk.wav (rotated), + 0.66 s tail each; best of ${REPEATS} runs\n`);
+
+  const fb = fbankOnly();
+  console.log(`fbank only (ours, OnlineFbank, incl. JIT warm-up): ${fmt(audioSeconds / fb, 0)}× real time per core\n`);
+
+  console.log('| batch | engine | × real time (wall) | RT streams per core (CPU time) | feed+fbank s | decode s | CPU s | calls |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  const ratios: string[] = [];
+  for (const batch of batches) {
+    const a = await best(REPEATS, () => runOurs(ours, batch));
+    const b = await best(REPEATS, () => runSherpa(batch));
+    for (const [name, r] of [['earshot', a], ['sherpa-onnx', b]] as const) {
+      const xrt = audioSeconds / (r.feedS + r.decodeS);
+      console.log(`| ${batch} | ${name} | ${fmt(xrt)} | ${fmt(audioSeconds / r.cpuS)} | ${fmt(r.feedS, 2)} | ${fmt(r.decodeS, 2)} | ${fmt(r.cpuS, 2)} | ${r.calls} |`);
+    }
+    ratios.push(`batch ${batch}: ${fmt(b.cpuS / a.cpuS, 2)}`);
+  }
+  console.log(`\nearshot throughput / sherpa-onnx throughput (CPU time): ${ratios.join(', ')}`);
+
+  const probe = ours.createStream() as EngineStream;
+  const stateKb = probe.states.reduce((n, x) => n + x.byteLength, 0) / 1024;
+  const memOurs = memoryInChild('earshot');
+  const memSherpa = memoryInChild('sherpa-onnx');
+  console.log(
+    `per-stream memory (RSS growth per live stream, ${numStreams} streams, fresh process each): earshot ${fmt(memOurs, 0)} KiB (encoder states ${fmt(stateKb, 0)} KiB), sherpa-onnx ${fmt(memSherpa, 0)} KiB`,
+  );
+  await ours.dispose();
+}
+
+/** Runs this script again in a fresh process to measure one engine's memory alone. */
+function memoryInChild(engine: 'earshot' | 'sherpa-onnx'): number {
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--model', modelDir, '--streams', String(numStreams), '--threads', String(threads), '--memory-of', engine],
+    { encoding: 'utf8' },
+  );
+  return Number(out.trim().split('\n').pop());
+}
+
+async function measureMemoryOf(engine: string): Promise<void> {
+  if (engine === 'earshot') {
+    const rec = await createOnlineRecognizer({ modelDir, numThreads: threads });
+    const streams: OnlineStream[] = [];
+    const kb = await memoryPerStream(
+      (samples) => {
+        const s = rec.createStream();
+        s.acceptWaveform(16000, samples);
+        streams.push(s);
+      },
+      async () => {
+        for (;;) {
+          const ready = streams.filter((s) => rec.isReady(s));
+          if (ready.length === 0) return;
+          await rec.decodeStreams(ready);
+        }
+      },
+    );
+    console.log(kb);
+    return;
+  }
+  const rec = sherpaRecognizer(family, modelDir, { numThreads: threads });
+  const streams: ReturnType<typeof rec.createStream>[] = [];
+  const kb = await memoryPerStream(
+    (samples) => {
+      const s = rec.createStream();
+      s.acceptWaveform({ samples, sampleRate: 16000 });
+      streams.push(s);
+    },
+    () => {
+      for (;;) {
+        const ready = streams.filter((s) => rec.isReady(s));
+        if (ready.length === 0) return;
+        rec.decodeStreams(ready);
+      }
+    },
+  );
+  console.log(kb);
+}
+
+if (args['memory-of']) await measureMemoryOf(args['memory-of']);
+else await main();
