@@ -66,7 +66,7 @@ export async function startTestWorker(redisUrl: string, prefix: string, capacity
 
 export async function startTestGateway(redisUrl: string, prefix: string, overrides: Partial<ServingConfig> = {}): Promise<ClusterGateway> {
   const config = { ...defaultServingConfig(CLUSTER_MODEL), port: 0, queueStatusIntervalMs: 200, ...overrides };
-  return startClusterGateway(config, { link: { ...defaultGatewayLinkConfig(redisUrl), keyPrefix: prefix, tickMs: 50, ttlMs: 4000 }, logger: silent, noWorkerTimeoutMs: 20_000 });
+  return startClusterGateway(config, { link: { ...defaultGatewayLinkConfig(redisUrl), keyPrefix: prefix, tickMs: 50, ttlMs: 15_000 }, logger: silent, noWorkerTimeoutMs: 20_000 });
 }
 
 export interface EarshotProcess {
