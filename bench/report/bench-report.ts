@@ -27,6 +27,25 @@ export interface RampRun {
   workers: number;
 }
 
+/** A side-by-side ratio, e.g. sessions served by Earshot / by the serial design. */
+export interface Ratio {
+  name: string;
+  numerator: string;
+  denominator: string;
+  /** null when the denominator is 0 (the baseline served nothing). */
+  value: number | null;
+  /** The value the issue asks for (at least), if any. */
+  target?: number;
+}
+
+/** A target of the issue and what this run measured against it. */
+export interface Check {
+  name: string;
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
 export interface BenchReport {
   scenario: string;
   command: string;
@@ -36,5 +55,9 @@ export interface BenchReport {
   settings: Record<string, number | string | boolean>;
   runs: VariantRun[];
   ramp?: RampRun[];
+  ratios?: Ratio[];
+  checks?: Check[];
+  /** Machine load (1-minute load average) at the start and end of the run: other jobs share the CPU. */
+  loadAverage?: { start: number; end: number };
   notes: string[];
 }

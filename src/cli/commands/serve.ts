@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { StaticTokenAuthenticator } from '../../serving/auth/static-token-authenticator.ts';
+import { RECOGNIZER_ENGINES, type RecognizerEngine } from '../../engine/recognizer-engines.ts';
 import { startLocalServer } from '../../serving/local-server.ts';
 import { defaultServingConfig, withSerialMode, type RootProtocol, type ServingConfig } from '../../serving/serving-config.ts';
 import { AsrError } from '../../shared/errors.ts';
@@ -16,6 +17,7 @@ export interface ServeFlags {
   host: string;
   port: number;
   model: string;
+  engine: string;
   workers?: number;
   threads?: number;
   provider: string[];
@@ -62,6 +64,7 @@ export function serveConfigFromFlags(flags: ServeFlags): ServingConfig {
     webRoot: flags.webRoot ?? (existsSync(WEB_ROOT) ? WEB_ROOT : undefined),
     pool: {
       ...base.pool,
+      engine: flags.engine as RecognizerEngine,
       workers: flags.workers ?? base.pool.workers,
       threadsPerWorker: flags.threads ?? 0,
       providers: flags.provider,
@@ -81,6 +84,7 @@ export function serveCommand(program: Command): void {
     .option('--host <host>', 'address to listen on (env EARSHOT_HOST)', env.EARSHOT_HOST ?? d.host)
     .option('--port <port>', 'port, 0 = any free one (env EARSHOT_PORT)', intOption, Number(env.EARSHOT_PORT ?? d.port))
     .option('--model <dir>', 'model folder (env EARSHOT_MODEL)', env.EARSHOT_MODEL ?? DEFAULT_MODEL_DIR)
+    .option('--engine <name>', `recognizer implementation: ${RECOGNIZER_ENGINES.join(' or ')} (sherpa-onnx needs the sherpa-onnx-node devDependency; for benchmarks)`, d.pool.engine)
     .option('--workers <n>', 'worker threads, one model session each (env EARSHOT_WORKERS; default cores/2)', intOption, env.EARSHOT_WORKERS ? Number(env.EARSHOT_WORKERS) : undefined)
     .option('--threads <n>', 'intra-op threads per worker (default cores/workers)', intOption)
     .option('--provider <names...>', 'execution providers to try in order, then cpu (env EARSHOT_PROVIDER, comma-separated)', env.EARSHOT_PROVIDER?.split(',') ?? d.pool.providers)
