@@ -216,6 +216,28 @@ describe('model store', () => {
     if (partial.partialBytes > 0) expect(server.requests.at(-1)?.range).toBe(`bytes=${partial.partialBytes}-`);
   });
 
+  it('a cancel while unpacking keeps the verified archive, so the next pull does not download again', async () => {
+    const store = storeWith(fixture.sha256);
+    const controller = new AbortController();
+    const run = store.pull('tiny', {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'extract') controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ cancelled: true });
+    expect((await store.status('tiny')).state).toBe('not-installed');
+    expect(readdirSync(path.join(dir, '.staging'))).toEqual([]);
+    server.requests.length = 0;
+    expect((await store.pull('tiny')).state).toBe('installed');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('unpacks inline when configured to', async () => {
+    expect((await storeWith(fixture.sha256, { extractIn: 'inline' }).pull('tiny')).state).toBe('installed');
+    expect(() => validateModelStoreConfig({ ...defaultModelStoreConfig('/m', '/a'), extractIn: 'thread' as never })).toThrow(/extractIn/);
+  });
+
   it('refuses a second pull of the same model while one runs', async () => {
     const store = storeWith(fixture.sha256);
     const first = store.pull('tiny');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+import { extractInWorker } from './archive-extract-thread.ts';
 import { extractTarBz2 } from './archive-extractor.ts';
 import { MODEL_NAME, type CatalogEntry, type ModelCatalog, type ModelFamily } from './catalog-schema.ts';
 import { ChecksumLedger } from './checksum-ledger.ts';
@@ -77,10 +78,14 @@ export interface ModelStoreConfig {
   /** First pause before a retry; doubles each time. */
   retryDelayMs: number;
   download: DownloadTuning;
+  /** Unpack in a worker thread (default) so bzip2 never blocks the caller's event loop, or inline. */
+  extractIn: 'worker' | 'inline';
+  /** The worker entry for a bundled build; defaults to archive-extract-bootstrap.js beside this file. */
+  extractWorkerEntry?: URL;
 }
 
 export function defaultModelStoreConfig(dir: string, appRoot: string): ModelStoreConfig {
-  return { dir, appRoot, retries: 3, retryDelayMs: 1000, download: defaultDownloadTuning() };
+  return { dir, appRoot, retries: 3, retryDelayMs: 1000, download: defaultDownloadTuning(), extractIn: 'worker' };
 }
 
 export function validateModelStoreConfig(config: ModelStoreConfig): ModelStoreConfig {
@@ -96,6 +101,7 @@ export function validateModelStoreConfig(config: ModelStoreConfig): ModelStoreCo
   if (!(d.stallTimeoutMs >= 1)) bad('download.stallTimeoutMs must be >= 1');
   if (!(d.progressIntervalMs >= 0)) bad('download.progressIntervalMs must be >= 0');
   if (!d.userAgent) bad('download.userAgent must not be empty');
+  if (config.extractIn !== 'worker' && config.extractIn !== 'inline') bad(`extractIn must be 'worker' or 'inline' (got '${config.extractIn}')`);
   return config;
 }
 
@@ -261,8 +267,10 @@ export class ModelStore {
 
     const staging = path.join(this.dir, STAGING, `${entry.name}-${randomBytes(4).toString('hex')}`);
     try {
-      await extractTarBz2(archive, staging, {
+      const extract = this.config.extractIn === 'worker' ? extractInWorker : extractTarBz2;
+      await extract(archive, staging, {
         signal,
+        entry: this.config.extractWorkerEntry,
         progressIntervalMs: this.config.download.progressIntervalMs,
         onProgress: (p) => onProgress?.({ name: entry.name, phase: 'extract', bytes: p.bytes, total: p.total, rate: 0, attempt: 1 }),
       });
