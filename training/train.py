@@ -154,6 +154,8 @@ def main():
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--sub-channels", type=int, default=32)
     ap.add_argument("--vocab", type=int, default=256)
+    ap.add_argument("--reset-opt", action="store_true",
+                    help="on resume: fresh optimizer state and a new warmup (e.g. new --lr)")
     a = ap.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(a.seed)
@@ -178,12 +180,15 @@ def main():
 
     ckpt_path = os.path.join(a.exp, "ckpt.pt")
     step, elapsed, epoch = 0, 0.0, 0
+    warm_from = 0
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
         model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
+        if not a.reset_opt:
+            opt.load_state_dict(ck["opt"])
         step, elapsed, epoch = ck["step"], ck["elapsed"], ck["epoch"]
         rng.setstate(ck["rng"])
+        warm_from = step if a.reset_opt else 0
         print(f"resumed at step {step}, {elapsed / 60:.1f} min", flush=True)
 
     dev = load_eval(a.data, "espeak_heldout", 300)[::10]  # 30 utts, monitoring only
@@ -200,7 +205,7 @@ def main():
             if progress >= 1:
                 done = True
                 break
-            lr = a.lr * min(1.0, (step + 1) / a.warmup) * \
+            lr = a.lr * min(1.0, (step - warm_from + 1) / a.warmup) * \
                 (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
             for g in opt.param_groups:
                 g["lr"] = lr
