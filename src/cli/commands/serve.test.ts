@@ -16,7 +16,7 @@ async function expected(recognizer: OnlineRecognizer, file: string): Promise<str
 }
 
 // Each child process compiles the CLI through tsx and loads a model: slow on a busy 2-core CI box.
-const CHILD_TIMEOUT_MS = 240_000;
+const CHILD_TIMEOUT_MS = 480_000;
 
 describe('earshot serve + earshot transcribe (child processes)', { timeout: CHILD_TIMEOUT_MS }, () => {
   let recognizer: OnlineRecognizer;

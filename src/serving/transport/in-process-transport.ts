@@ -51,7 +51,7 @@ export class InProcessTransport implements InferenceTransport {
       maxBatch: options.pool.maxBatch,
       loopIntervalMs: options.pool.loopIntervalMs,
       recognizerConfig: recognizerConfigFor(options.pool, options.endpoint),
-      recognizerModule: options.recognizerModule ?? recognizerModuleUrl(options.pool.engine),
+      recognizerModule: options.recognizerModule ?? (options.pool.engine === 'earshot' ? undefined : recognizerModuleUrl(options.pool.engine)),
       workerEntry: options.workerEntry,
       logger: options.logger,
       metrics: options.metrics,

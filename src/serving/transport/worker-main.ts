@@ -3,6 +3,7 @@
  * so inference never blocks the gateway's event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { createOnlineRecognizer } from '../../engine/online-recognizer.ts';
 import type { OnlineRecognizer } from '../../engine/recognizer-api.ts';
 import { isAsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
@@ -18,6 +19,9 @@ function post(message: FromWorker): void {
 }
 
 async function load(): Promise<OnlineRecognizer> {
+  // Earshot's engine is imported statically so that a bundler (electron-vite) puts it into the
+  // worker chunk; other engines (sherpa-onnx for benchmarks) load by module URL.
+  if (!init.recognizerModule) return createOnlineRecognizer(init.recognizerConfig);
   const mod = (await import(init.recognizerModule)) as {
     createOnlineRecognizer(config: WorkerInit['recognizerConfig']): OnlineRecognizer | Promise<OnlineRecognizer>;
   };

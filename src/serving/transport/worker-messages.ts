@@ -8,8 +8,8 @@ export type RecognizerConfigInput = Partial<OnlineRecognizerConfig> & { modelDir
 /** Given to each worker thread at spawn (workerData). */
 export interface WorkerInit {
   index: number;
-  /** Module exporting createOnlineRecognizer(config) (default: the engine's online-recognizer.ts). */
-  recognizerModule: string;
+  /** Module URL exporting createOnlineRecognizer(config); undefined = Earshot's engine (bundled in). */
+  recognizerModule?: string;
   recognizerConfig: RecognizerConfigInput;
   maxBatch: number;
   loopIntervalMs: number;

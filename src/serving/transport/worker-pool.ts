@@ -16,11 +16,13 @@ export interface WorkerPoolOptions {
   maxBatch: number;
   loopIntervalMs: number;
   recognizerConfig: RecognizerConfigInput;
-  /** Module with createOnlineRecognizer(); default the engine's. */
+  /** URL of a module with createOnlineRecognizer(); default Earshot's engine. */
   recognizerModule?: string;
   /**
-   * Worker entry script. Default: worker-bootstrap.js beside this file (runs the .ts through tsx).
-   * A bundled app (electron-vite) passes the URL of its compiled worker-main.js.
+   * Worker entry script. Default: worker-bootstrap.js beside this file, which registers tsx and
+   * imports worker-main.ts (source checkouts, `earshot`, tests). A bundled app builds
+   * src/serving/transport/worker-main.ts as an extra entry (electron-vite: main
+   * `rollupOptions.input['worker-main']`) and passes `new URL('./worker-main.js', import.meta.url)`.
    */
   workerEntry?: URL;
   logger: Logger;
@@ -36,7 +38,6 @@ interface PoolWorker {
 }
 
 const DEFAULT_ENTRY = new URL('./worker-bootstrap.js', import.meta.url);
-const DEFAULT_RECOGNIZER = new URL('../../engine/online-recognizer.ts', import.meta.url).href;
 const UTILIZATION_PERIOD_MS = 1000;
 
 /**
@@ -74,7 +75,7 @@ export class WorkerPool {
   private spawn(index: number): Promise<PoolWorker> {
     const init: WorkerInit = {
       index,
-      recognizerModule: this.options.recognizerModule ?? DEFAULT_RECOGNIZER,
+      recognizerModule: this.options.recognizerModule,
       recognizerConfig: this.options.recognizerConfig,
       maxBatch: this.options.maxBatch,
       loopIntervalMs: this.options.loopIntervalMs,
