@@ -399,6 +399,7 @@ describe('IPC', () => {
     [IpcChannel.addHistory, [{ text: 'x' }], 'ASR_ERR_BAD_REQUEST'],
     [IpcChannel.exportHistory, [{ format: 'exe' }], 'ASR_ERR_BAD_REQUEST'],
     [IpcChannel.insertText, [{ text: 'x' }], 'ASR_ERR_BAD_REQUEST'],
+    [IpcChannel.insertText, ['x', { deleteBefore: 1.5 }], 'ASR_ERR_BAD_REQUEST'],
     [IpcChannel.selectModel, ['../../etc'], 'ASR_ERR_BAD_REQUEST'],
     [IpcChannel.setDictationActive, ['yes'], 'ASR_ERR_BAD_REQUEST'],
     [IpcChannel.getVersion, ['unexpected'], 'ASR_ERR_BAD_REQUEST'],

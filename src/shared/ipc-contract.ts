@@ -69,7 +69,13 @@ export type InsertionReason =
   | 'clipboard-failed'
   | 'empty'
   /** Earshot's own window has focus: the text stays in the app, nothing is pasted. */
-  | 'own-window';
+  | 'own-window'
+  /** "scratch that" of already inserted text could not be undone in the target app. */
+  | 'delete-unavailable';
+
+export interface InsertOptions {
+  deleteBefore?: number;
+}
 
 export interface InsertionResult {
   outcome: InsertionOutcome;
@@ -77,6 +83,8 @@ export interface InsertionResult {
   strategy: string;
   /** The text that was inserted or copied. */
   text: string;
+  /** Characters removed before the cursor first (a "scratch that" of already inserted text). */
+  deleted?: number;
   reason?: InsertionReason;
   /** A short, user-visible message when the user has to act (or should know). */
   notice?: string;
@@ -160,8 +168,12 @@ export interface EarshotInvokeApi {
 
   /** The renderer tells main when a dictation starts/stops (tray label, focus tracking). */
   setDictationActive(active: boolean): Promise<void>;
-  /** Inserts a final into the focused application (or copies it, see InsertionResult). */
-  insertText(text: string): Promise<InsertionResult>;
+  /**
+   * Inserts a final into the focused application (or copies it, see InsertionResult).
+   * `deleteBefore`: first remove that many characters before the cursor — the formatter's
+   * `deleteCount` when "scratch that" removes text that was already inserted.
+   */
+  insertText(text: string, options?: InsertOptions): Promise<InsertionResult>;
   getInsertionCapability(): Promise<InsertionCapability>;
   getHotkeyStatus(): Promise<HotkeyStatus>;
 }

@@ -18,6 +18,10 @@ describe('IPC contract', () => {
     expect(ipcArgSchemas.exportHistory.safeParse([{ format: 'docx' }]).success).toBe(false);
     expect(ipcArgSchemas.getVersion.safeParse(['extra']).success).toBe(false);
     expect(ipcArgSchemas.insertText.safeParse([42]).success).toBe(false);
+    expect(ipcArgSchemas.insertText.safeParse(['x']).success).toBe(true);
+    expect(ipcArgSchemas.insertText.safeParse(['x', { deleteBefore: 6 }]).success).toBe(true);
+    expect(ipcArgSchemas.insertText.safeParse(['x', { deleteBefore: -1 }]).success).toBe(false);
+    expect(ipcArgSchemas.insertText.safeParse(['x', { deleteAll: true }]).success).toBe(false);
   });
 
   it('settings are rejected as InvalidConfig, everything else as BadRequest', () => {

@@ -31,7 +31,10 @@ export const ipcArgSchemas = {
   downloadModel: z.tuple([modelName]),
   cancelModelDownload: z.tuple([modelName]),
   setDictationActive: z.tuple([z.boolean()]),
-  insertText: z.tuple([z.string().max(1_000_000)]),
+  insertText: z.tuple([
+    z.string().max(1_000_000),
+    z.object({ deleteBefore: z.number().int().min(0).max(100_000).optional() }).strict().optional(),
+  ]),
   getInsertionCapability: z.tuple([]),
   getHotkeyStatus: z.tuple([]),
 } as const satisfies Record<keyof EarshotInvokeApi, z.ZodType>;

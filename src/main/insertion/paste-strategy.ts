@@ -10,6 +10,8 @@ export interface PasteStrategy {
   readonly pasteKeyLabel: string;
   paste(): Promise<void>;
   type(text: string): Promise<void>;
+  /** Presses Backspace `count` times (undoing text already inserted). */
+  deleteBackward(count: number): Promise<void>;
   /** The focused window's id where the platform can tell (X11); guards against pasting elsewhere. */
   focusedWindow?(): Promise<string | undefined>;
 }
@@ -21,6 +23,7 @@ interface StrategySpec {
   pasteKeyLabel: string;
   paste: Invocation;
   type: (text: string) => Invocation;
+  backspace: (count: number) => Invocation;
   /** Tried in order; the first that answers wins. */
   focusedWindow?: readonly Invocation[];
 }
@@ -50,6 +53,10 @@ export class CommandPasteStrategy implements PasteStrategy {
 
   async type(text: string): Promise<void> {
     await this.#exec(this.#spec.type(text));
+  }
+
+  async deleteBackward(count: number): Promise<void> {
+    if (count > 0) await this.#exec(this.#spec.backspace(count));
   }
 
   async #exec([command, args]: Invocation): Promise<void> {
@@ -95,6 +102,7 @@ export const STRATEGY_SPECS = {
     pasteKeyLabel: 'Ctrl+V',
     paste: ['xdotool', ['key', '--clearmodifiers', 'ctrl+v']],
     type: (text) => ['xdotool', ['type', '--clearmodifiers', '--delay', '2', '--', text]],
+    backspace: (n) => ['xdotool', ['key', '--clearmodifiers', '--delay', '2', '--repeat', String(n), 'BackSpace']],
     focusedWindow: [
       ['xdotool', ['getactivewindow']],
       ['xdotool', ['getwindowfocus']],
@@ -106,6 +114,7 @@ export const STRATEGY_SPECS = {
     pasteKeyLabel: 'Ctrl+V',
     paste: ['wtype', ['-M', 'ctrl', 'v', '-m', 'ctrl']],
     type: (text) => ['wtype', ['--', text]],
+    backspace: (n) => ['wtype', Array.from({ length: n }, () => ['-k', 'BackSpace']).flat()],
   },
   /** Wayland anywhere, through uinput (needs the ydotoold daemon). 29 = KEY_LEFTCTRL, 47 = KEY_V. */
   ydotool: {
@@ -113,17 +122,22 @@ export const STRATEGY_SPECS = {
     pasteKeyLabel: 'Ctrl+V',
     paste: ['ydotool', ['key', '29:1', '47:1', '47:0', '29:0']],
     type: (text) => ['ydotool', ['type', '--', text]],
+    // 14 = KEY_BACKSPACE
+    backspace: (n) => ['ydotool', ['key', ...Array.from({ length: n }, () => ['14:1', '14:0']).flat()]],
   },
   macos: {
     name: 'macos-osascript',
     pasteKeyLabel: '⌘V',
     paste: ['osascript', ['-e', 'tell application "System Events" to keystroke "v" using command down']],
     type: (text) => ['osascript', ['-e', `tell application "System Events" to keystroke ${appleScriptString(text)}`]],
+    // 51 = delete (backspace)
+    backspace: (n) => ['osascript', ['-e', `tell application "System Events" to repeat ${n} times`, '-e', 'key code 51', '-e', 'end repeat']],
   },
   windows: {
     name: 'windows-sendkeys',
     pasteKeyLabel: 'Ctrl+V',
     paste: sendKeys('^v'),
     type: (text) => sendKeys(sendKeysLiteral(text)),
+    backspace: (n) => sendKeys(`{BACKSPACE ${n}}`),
   },
 } as const satisfies Record<string, StrategySpec>;

@@ -62,39 +62,58 @@ export class TextInserter {
     this.#targetWindow = undefined;
   }
 
-  insert(text: string): Promise<InsertionResult> {
-    const next = this.#queue.then(() => this.#insert(text));
+  /**
+   * Inserts `text`; with `deleteBefore`, first removes that many characters before the cursor
+   * (a "scratch that" of text inserted earlier), under the same focus guard.
+   */
+  insert(text: string, deleteBefore = 0): Promise<InsertionResult> {
+    const next = this.#queue.then(() => this.#insert(text, deleteBefore));
     this.#queue = next.catch(() => undefined);
     return next;
   }
 
-  async #insert(text: string): Promise<InsertionResult> {
+  async #insert(text: string, deleteBefore: number): Promise<InsertionResult> {
     const { strategy } = this.#deps;
     const options = this.#deps.options();
+    const name = strategy?.name ?? 'copy-only';
     const pasteKey = strategy?.pasteKeyLabel ?? 'Ctrl+V';
-    if (text === '') return { outcome: 'skipped', strategy: strategy?.name ?? 'copy-only', text, reason: 'empty' };
+    if (text === '' && deleteBefore === 0) return { outcome: 'skipped', strategy: name, text, reason: 'empty' };
     if (this.#deps.isOwnAppFocused?.()) {
-      return { outcome: 'skipped', strategy: strategy?.name ?? 'copy-only', text, reason: 'own-window', notice: 'Earshot has focus — switch to the app you dictate into.' };
+      return { outcome: 'skipped', strategy: name, text, reason: 'own-window', notice: 'Earshot has focus — switch to the app you dictate into.' };
     }
-    if (options.mode === 'copy') return this.#copy(text, 'copy-mode', `Copied — press ${pasteKey} to paste.`);
-    if (!strategy) {
-      return this.#copy(text, 'no-paste-tool', `Copied — press ${pasteKey} to paste. ${this.#deps.unavailableNotice ?? ''}`.trim());
-    }
+    // Where nothing can be pasted, nothing can be deleted either: say so, and copy the new text.
+    const fallback = async (reason: InsertionResult['reason'], notice: string): Promise<InsertionResult> => {
+      if (deleteBefore > 0) notice = `${notice} "Scratch that" could not remove the earlier text there; delete it by hand.`;
+      if (text === '') return { outcome: 'skipped', strategy: name, text, reason: 'delete-unavailable', notice };
+      return this.#copy(text, reason, notice);
+    };
+    if (options.mode === 'copy') return fallback('copy-mode', `Copied — press ${pasteKey} to paste.`);
+    if (!strategy) return fallback('no-paste-tool', `Copied — press ${pasteKey} to paste. ${this.#deps.unavailableNotice ?? ''}`.trim());
     if (this.#targetWindow !== undefined && strategy.focusedWindow) {
       const now = await strategy.focusedWindow().catch(() => undefined);
       if (now !== this.#targetWindow) {
-        return this.#copy(text, 'focus-changed', `The focused window changed since dictation started — copied instead; press ${pasteKey} to paste.`);
+        return fallback('focus-changed', `The focused window changed since dictation started — copied instead; press ${pasteKey} to paste.`);
       }
     }
+    if (deleteBefore > 0) {
+      try {
+        await strategy.deleteBackward(deleteBefore);
+      } catch (err) {
+        return fallback('paste-failed', `Deleting failed (${(err as Error).message}) — copied; press ${pasteKey} to paste.`);
+      }
+      if (text === '') return { outcome: 'inserted', strategy: strategy.name, text, deleted: deleteBefore };
+    }
+    const deleted = deleteBefore > 0 ? { deleted: deleteBefore } : {};
     if (options.mode === 'type') {
       try {
         await strategy.type(text);
-        return { outcome: 'inserted', strategy: strategy.name, text };
+        return { outcome: 'inserted', strategy: strategy.name, text, ...deleted };
       } catch (err) {
         return this.#copy(text, 'paste-failed', `Typing failed (${(err as Error).message}) — copied; press ${pasteKey} to paste.`);
       }
     }
-    return this.#paste(text, strategy, options);
+    const result = await this.#paste(text, strategy, options);
+    return { ...result, ...deleted };
   }
 
   async #paste(text: string, strategy: PasteStrategy, options: TextInserterOptions): Promise<InsertionResult> {

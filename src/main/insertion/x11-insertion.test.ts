@@ -135,6 +135,38 @@ describe.skipIf(!hasXvfb)('text insertion on X11 (Xvfb, xdotool, xclip, Tk)', ()
     expect(await clipboard.readText()).toBe('manual');
   });
 
+  it('"scratch that" of already inserted text: deletes it in the window, then inserts', async () => {
+    const w = await openWindow('target');
+    await clipboard.writeText('mine');
+    const ins = inserter();
+    await ins.beginDictation();
+    await ins.insert('Hello there');
+    expect(await w.waitForContent((t) => t === 'Hello there')).toBe('Hello there');
+    // The formatter said: delete " there" (6 characters), then append " ok".
+    expect(await ins.insert(' ok', 6)).toEqual({ outcome: 'inserted', strategy: 'x11-xdotool', text: ' ok', deleted: 6 });
+    expect(await w.waitForContent((t) => t === 'Hello ok')).toBe('Hello ok');
+    // A scratch with nothing to add only deletes.
+    expect(await ins.insert('', 3)).toMatchObject({ outcome: 'inserted', deleted: 3 });
+    expect(await w.waitForContent((t) => t === 'Hello')).toBe('Hello');
+    expect(await clipboard.readText()).toBe('mine');
+  });
+
+  it('never deletes in a window that was not the dictation target', async () => {
+    const a = await openWindow('a');
+    const b = await openWindow('b');
+    await a.focus();
+    const ins = inserter();
+    await ins.beginDictation();
+    await ins.insert('keep me');
+    expect(await a.waitForContent((t) => t === 'keep me')).toBe('keep me');
+    await b.focus();
+    const result = await ins.insert('', 4);
+    expect(result).toMatchObject({ outcome: 'skipped', reason: 'delete-unavailable' });
+    expect(result.notice).toMatch(/delete it by hand/);
+    expect(await a.content()).toBe('keep me');
+    expect(await b.content()).toBe('');
+  });
+
   it('empty text is skipped without touching the clipboard', async () => {
     await clipboard.writeText('keep');
     expect((await inserter().insert('')).outcome).toBe('skipped');

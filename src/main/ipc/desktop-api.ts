@@ -78,8 +78,8 @@ export function createDesktopApi(d: DesktopApiDeps): IpcHandlers {
 
     setDictationActive: (active) => d.setDictationActive(active),
 
-    async insertText(text) {
-      const result = await d.inserter.insert(text);
+    async insertText(text, options) {
+      const result = await d.inserter.insert(text, options?.deleteBefore ?? 0);
       d.events.send('insertionResult', result);
       return result;
     },
