@@ -34,3 +34,31 @@ describe('InMemoryWaitingRoom', () => {
     expect(room.shift()).toBeUndefined();
   });
 });
+
+describe('InMemoryWaitingRoom positions after many changes', () => {
+  it('stays consistent with a plain array model', () => {
+    const room = new InMemoryWaitingRoom();
+    const model: string[] = [];
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let step = 0; step < 2000; step++) {
+      const op = rand(3);
+      if (op === 0 || model.length === 0) {
+        const id = `s${step}`;
+        model.push(id);
+        expect(room.add(id)).toBe(model.length);
+      } else if (op === 1) {
+        expect(room.shift()).toBe(model.shift());
+      } else {
+        const victim = model.splice(rand(model.length), 1)[0];
+        expect(room.remove(victim)).toBe(true);
+      }
+      if (model.length > 0) {
+        const probe = model[rand(model.length)];
+        expect(room.position(probe)).toBe(model.indexOf(probe) + 1);
+      }
+      expect(room.size).toBe(model.length);
+    }
+    expect([...room.ids()]).toEqual(model);
+  });
+});

@@ -16,38 +16,48 @@ export interface WaitingRoom {
   ids(): IterableIterator<string>;
 }
 
-/** In-memory FIFO: a Set keeps insertion order, so head removal and membership are O(1). */
+/**
+ * In-memory FIFO: a Set keeps insertion order, so head removal and membership are O(1). Positions
+ * are cached and rebuilt in one pass after a change, so telling all n waiting sessions their
+ * position every second costs O(n), not O(n²).
+ */
 export class InMemoryWaitingRoom implements WaitingRoom {
   private readonly queue = new Set<string>();
+  private positions: Map<string, number> | undefined;
 
   get size(): number {
     return this.queue.size;
   }
 
   add(id: string): number {
-    this.queue.add(id);
+    if (!this.queue.has(id)) {
+      this.queue.add(id);
+      this.positions?.set(id, this.queue.size); // appending moves nobody else
+    }
     return this.position(id);
   }
 
   remove(id: string): boolean {
-    return this.queue.delete(id);
+    const removed = this.queue.delete(id);
+    if (removed) this.positions = undefined;
+    return removed;
   }
 
   shift(): string | undefined {
     const head = this.queue.values().next();
     if (head.done) return undefined;
     this.queue.delete(head.value);
+    this.positions = undefined;
     return head.value;
   }
 
   position(id: string): number {
-    if (!this.queue.has(id)) return 0;
-    let i = 0;
-    for (const other of this.queue) {
-      i++;
-      if (other === id) return i;
+    if (!this.positions) {
+      this.positions = new Map();
+      let i = 0;
+      for (const other of this.queue) this.positions.set(other, ++i);
     }
-    return 0;
+    return this.positions.get(id) ?? 0;
   }
 
   ids(): IterableIterator<string> {
