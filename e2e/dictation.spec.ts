@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { chromiumArgs } from '../playwright.config.ts';
 import { startEarshotServe, type EarshotServer } from './earshot-server.ts';
 import { synthesizeSpeech, wavDurationMs } from './speech-fixture.ts';
-import { wordErrorRate } from './word-error-rate.ts';
+import { normalizeWords, wordErrorRate } from './word-error-rate.ts';
 
 // The web UI served by `earshot serve`, dictating into Chromium's fake microphone, end to end:
 // capture worklet → protocol v1 → gateway (capacity 1) → engine → live text → history.
@@ -18,7 +19,8 @@ const speech = synthesizeSpeech('hello-world', SENTENCE);
 test.use({
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [...chromiumArgs, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${speech}%noloop`],
+    // No sound card here: without --disable-audio-output every AudioContext waits seconds for one.
+    args: [...chromiumArgs, '--disable-audio-output', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${speech}%noloop`],
   },
 });
 
@@ -69,6 +71,14 @@ test('dictates the spoken sentence as final text and keeps it in the history aft
   const entry = page.getByTestId('history-entry').first();
   await expect(entry).toContainText(text.trim());
   await page.screenshot({ path: test.info().outputPath('history.png') });
+
+  // Export as subtitles: a browser download with one cue per final.
+  await page.getByLabel('Export format').selectOption('srt');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export all' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^earshot-\d{4}-\d{2}-\d{2}-\d{4}\.srt$/);
+  const srt = await readFile(await download.path(), 'utf8');
+  expect(srt).toMatch(/^1\n\d{2}:\d{2}:\d{2},\d{3} --> \d{2}:\d{2}:\d{2},\d{3}\n/);
+  expect(normalizeWords(srt.replace(/^\d+$|^.*-->.*$/gm, ''))).toEqual(normalizeWords(text));
 });
 
 /** A session from Node that holds the only decoding slot, streaming silence slowly. */

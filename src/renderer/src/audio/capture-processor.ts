@@ -25,8 +25,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
     super(options);
     const opts = (options.processorOptions ?? {}) as Partial<CaptureProcessorOptions>;
     this.encoder = new PcmFrameEncoder({ inputRate: sampleRate, outputRate: opts.outputRate ?? 16000, frameMs: opts.frameMs ?? 40 });
-    // About 20 level updates a second, whatever the render quantum.
-    this.blocksPerLevel = Math.max(1, Math.round(sampleRate / 128 / 20));
+    // About 10 level updates a second (enough for a meter, cheap for the page), whatever the rate.
+    this.blocksPerLevel = Math.max(1, Math.round(sampleRate / 128 / 10));
     this.port.onmessage = (ev: MessageEvent<{ type: string }>) => {
       if (ev.data?.type !== 'flush') return;
       const rest = this.encoder.flush();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type JSX } from 'react';
+import { memo, useCallback, useEffect, useState, type JSX } from 'react';
 import type { EarshotApi, ExportFormat, HistoryEntry } from '../../../shared/ipc-contract.ts';
 import { errorMessage } from './error-message.ts';
 
@@ -11,7 +11,7 @@ function formatDuration(ms: number): string {
 }
 
 /** Past dictations: full-text search, copy, delete, export. */
-export function HistoryView({ api, refreshKey }: { api: EarshotApi; refreshKey: unknown }): JSX.Element {
+function HistoryViewImpl({ api, refreshKey }: { api: EarshotApi; refreshKey: unknown }): JSX.Element {
   const [search, setSearch] = useState('');
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
   const [total, setTotal] = useState(0);
@@ -111,3 +111,6 @@ export function HistoryView({ api, refreshKey }: { api: EarshotApi; refreshKey: 
     </div>
   );
 }
+
+/** Memoized: dictation updates (levels, partials) re-render the app many times a second. */
+export const HistoryView = memo(HistoryViewImpl);

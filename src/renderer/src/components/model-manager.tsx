@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type JSX } from 'react';
+import { memo, useCallback, useEffect, useState, type JSX } from 'react';
 import type { EarshotApi, ModelDownloadProgress, ModelInfo } from '../../../shared/ipc-contract.ts';
 import { errorMessage } from './error-message.ts';
 
@@ -28,7 +28,7 @@ function ProgressRow({ p, onCancel }: { p: ModelDownloadProgress; onCancel(): vo
 }
 
 /** The model catalog: install (download with progress, cancel), choose the active model. */
-export function ModelManager({ api, canManage }: { api: EarshotApi; canManage: boolean }): JSX.Element {
+function ModelManagerImpl({ api, canManage }: { api: EarshotApi; canManage: boolean }): JSX.Element {
   const [models, setModels] = useState<ModelInfo[]>([]);
   const [progress, setProgress] = useState<Record<string, ModelDownloadProgress>>({});
   const [message, setMessage] = useState('');
@@ -104,3 +104,6 @@ export function ModelManager({ api, canManage }: { api: EarshotApi; canManage: b
     </div>
   );
 }
+
+/** Memoized: dictation updates (levels, partials) re-render the app many times a second. */
+export const ModelManager = memo(ModelManagerImpl);

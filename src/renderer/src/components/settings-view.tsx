@@ -1,4 +1,4 @@
-import { useEffect, useState, type JSX } from 'react';
+import { memo, useEffect, useState, type JSX } from 'react';
 import type { EarshotApi, HotkeyStatus } from '../../../shared/ipc-contract.ts';
 import type { InsertMode, Settings, SettingsPatch } from '../../../shared/settings.ts';
 import { EndpointSwitch } from './endpoint-switch.tsx';
@@ -39,7 +39,7 @@ function CommitField({ label, value, onCommit, type = 'text', disabled, ...rest 
 const DESKTOP_ONLY = 'desktop app only';
 
 /** Every user setting, grouped; each change is validated by the store and applied at once. */
-export function SettingsView({ api, settings: s, desktop, onPatch }: SettingsViewProps): JSX.Element {
+function SettingsViewImpl({ api, settings: s, desktop, onPatch }: SettingsViewProps): JSX.Element {
   const [hotkey, setHotkey] = useState<HotkeyStatus | undefined>();
   useEffect(() => {
     void api.getHotkeyStatus().then(setHotkey, () => undefined);
@@ -122,3 +122,6 @@ export function SettingsView({ api, settings: s, desktop, onPatch }: SettingsVie
     </div>
   );
 }
+
+/** Memoized: dictation updates (levels, partials) re-render the app many times a second. */
+export const SettingsView = memo(SettingsViewImpl);

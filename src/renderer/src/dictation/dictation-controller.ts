@@ -103,6 +103,7 @@ export class DictationController {
     this.settings = settings;
     this.insertions = Promise.resolve();
     this.update({ ...INITIAL, phase: 'starting', connection: 'connecting' });
+    let capturedMs = 0;
     const silence = settings.handsFree ? new SilenceDetector(settings.silenceThresholdDb, settings.handsFreeSilenceMs) : undefined;
     try {
       const endpoint = await this.deps.api.getEndpoint();
@@ -124,11 +125,12 @@ export class DictationController {
       this.audio = await this.deps.startAudio(deviceId, {
         onFrame: (pcm) => {
           client.sendAudio(pcm);
-          this.update({ audioMs: this.snap.audioMs + pcm.length / 16 });
+          // Published with the next level reading: one render per ~100 ms, not per frame.
+          capturedMs += pcm.length / 16;
         },
         onLevel: (rms, peak) => {
           const rmsDb = toDbfs(rms);
-          this.update({ level: { rmsDb, peakDb: toDbfs(peak) } });
+          this.update({ level: { rmsDb, peakDb: toDbfs(peak) }, audioMs: capturedMs });
           if (silence?.update(rmsDb, this.now()) && this.snap.phase === 'active') void this.stop();
         },
       });
