@@ -1,5 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AsrError } from '../../shared/errors.ts';
+import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 
 export interface RecordedChecksum {
   sha256: string;
@@ -29,11 +31,20 @@ export class ChecksumLedger {
   }
 
   private async readAll(): Promise<Record<string, RecordedChecksum>> {
+    let text: string;
     try {
-      const parsed: unknown = JSON.parse(await readFile(this.file, 'utf8'));
-      return parsed && typeof parsed === 'object' ? (parsed as Record<string, RecordedChecksum>) : {};
-    } catch {
-      return {};
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new AsrError(ErrorCode.InvalidConfig, `cannot read ${this.file}: ${(err as Error).message}`, { cause: err });
     }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, RecordedChecksum>;
+    } catch {
+      // fall through
+    }
+    // Never overwrite it silently: it is the only record of what the first downloads hashed to.
+    throw new AsrError(ErrorCode.InvalidConfig, `${this.file} is damaged; fix or delete it (deleting forgets the recorded checksums)`);
   }
 }

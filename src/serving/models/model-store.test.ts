@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,7 +61,8 @@ describe('model store', () => {
     });
 
   const storeWith = (sha256: string | null, over: Partial<ModelStoreConfig> = {}, url = server.url) =>
-    new ModelStore(catalogFor(url, sha256), { ...defaultModelStoreConfig(dir, appRoot), retries: 0, retryDelayMs: 0, ...over });
+    // Inline unpacking keeps these tests quick; the worker thread path has its own tests below.
+    new ModelStore(catalogFor(url, sha256), { ...defaultModelStoreConfig(dir, appRoot), retries: 0, retryDelayMs: 0, extractIn: 'inline', ...over });
 
   beforeAll(async () => {
     fixture = buildModelArchive();
@@ -91,8 +93,8 @@ describe('model store', () => {
     expect(list[0].path).toBe(path.join(appRoot, 'models', 'bundled-small'));
   });
 
-  it('downloads, unpacks atomically, writes a manifest and verifies', async () => {
-    const store = storeWith(fixture.sha256);
+  it('downloads, unpacks (in a worker thread) atomically, writes a manifest and verifies', async () => {
+    const store = storeWith(fixture.sha256, { extractIn: 'worker' });
     const phases = new Set<string>();
     const progress: PullProgress[] = [];
     const status = await store.pull('tiny', { onProgress: (p) => (phases.add(p.phase), progress.push(p)) });
@@ -217,7 +219,7 @@ describe('model store', () => {
   });
 
   it('a cancel while unpacking keeps the verified archive, so the next pull does not download again', async () => {
-    const store = storeWith(fixture.sha256);
+    const store = storeWith(fixture.sha256, { extractIn: 'worker' });
     const controller = new AbortController();
     const run = store.pull('tiny', {
       signal: controller.signal,
@@ -233,9 +235,9 @@ describe('model store', () => {
     expect(server.requests).toEqual([]);
   });
 
-  it('unpacks inline when configured to', async () => {
-    expect((await storeWith(fixture.sha256, { extractIn: 'inline' }).pull('tiny')).state).toBe('installed');
+  it('rejects an unknown unpacking mode', () => {
     expect(() => validateModelStoreConfig({ ...defaultModelStoreConfig('/m', '/a'), extractIn: 'thread' as never })).toThrow(/extractIn/);
+    expect(defaultModelStoreConfig('/m', '/a').extractIn).toBe('worker');
   });
 
   it('refuses a second pull of the same model while one runs', async () => {
@@ -243,6 +245,35 @@ describe('model store', () => {
     const first = store.pull('tiny');
     await expect(store.pull('tiny')).rejects.toMatchObject({ code: ErrorCode.Download, message: expect.stringContaining('already being downloaded') });
     await first;
+  });
+
+  it('refuses to pull while another live process holds the model lock, and takes over a stale lock', async () => {
+    const store = storeWith(fixture.sha256);
+    mkdirSync(path.join(dir, '.downloads'), { recursive: true });
+    const lock = path.join(dir, '.downloads', 'tiny.lock');
+    writeFileSync(lock, '1\n'); // pid 1 is always alive
+    await expect(store.pull('tiny')).rejects.toMatchObject({ code: ErrorCode.Download, message: expect.stringContaining('another Earshot process (pid 1)') });
+    expect(server.requests).toEqual([]);
+
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid as number; // exited: a stale owner
+    writeFileSync(lock, `${gone}\n`);
+    expect((await store.pull('tiny')).state).toBe('installed');
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('refuses a download that cannot fit on the disk before fetching a byte', async () => {
+    const huge = catalogFor(server.url, fixture.sha256);
+    huge.models[1].size_bytes = 10 ** 15;
+    const store = new ModelStore(huge, { ...defaultModelStoreConfig(dir, appRoot), retries: 0 });
+    await expect(store.pull('tiny')).rejects.toMatchObject({ code: ErrorCode.Download, message: expect.stringMatching(/needs about \d+ MB free in .*; only \d+ MB available/) });
+    expect(server.requests).toEqual([]);
+  });
+
+  it('stops on a damaged checksum record instead of overwriting it', async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, '.checksums.json'), '{ not json');
+    await expect(storeWith(null).pull('tiny')).rejects.toMatchObject({ code: ErrorCode.InvalidConfig, message: expect.stringContaining('.checksums.json is damaged') });
+    expect(readFileSync(path.join(dir, '.checksums.json'), 'utf8')).toBe('{ not json');
   });
 
   it('removes an installed model and its partial download, never the bundled one', async () => {

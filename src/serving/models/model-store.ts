@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AsrError } from '../../shared/errors.ts';
@@ -8,6 +8,7 @@ import { extractInWorker } from './archive-extract-thread.ts';
 import { extractTarBz2 } from './archive-extractor.ts';
 import { MODEL_NAME, type CatalogEntry, type ModelCatalog, type ModelFamily } from './catalog-schema.ts';
 import { ChecksumLedger } from './checksum-ledger.ts';
+import { acquireDownloadLock } from './download-lock.ts';
 import { findModel } from './model-catalog.ts';
 import { defaultDownloadTuning, downloadFile, type DownloadTuning } from './model-downloader.ts';
 import { DownloadCancelledError, DownloadError } from './model-errors.ts';
@@ -117,6 +118,7 @@ const LEDGER = '.checksums.json';
  *   DIR/NAME/                      an installed model (+ earshot-model.json manifest)
  *   DIR/.downloads/NAME.tar.bz2.partial   an interrupted download
  *   DIR/.downloads/NAME.tar.bz2    a kept archive (--keep-archive)
+ *   DIR/.downloads/NAME.lock       pid of the process pulling NAME
  *   DIR/.staging/                  unpacking in progress (never looked at as a model)
  *   DIR/.checksums.json            SHA-256 recorded at the first download of unpinned archives
  */
@@ -185,7 +187,13 @@ export class ModelStore {
     if (this.active.has(name)) throw new DownloadError(`model '${name}' is already being downloaded`, { resumable: false });
     this.active.add(name);
     try {
-      await this.install(entry, options);
+      await mkdir(path.join(this.dir, DOWNLOADS), { recursive: true });
+      const release = await acquireDownloadLock(path.join(this.dir, DOWNLOADS, `${name}.lock`), name);
+      try {
+        await this.install(entry, options);
+      } finally {
+        await release();
+      }
       return await this.statusOf(entry);
     } finally {
       this.active.delete(name);
@@ -262,6 +270,7 @@ export class ModelStore {
       bytes = (await stat(archive)).size; // a kept archive that still verifies: no need to download again
       sha256 = expected;
     } else {
+      await this.checkFreeSpace(entry);
       ({ sha256, bytes } = await this.downloadWithRetries(entry, expected, source, options));
     }
 
@@ -331,6 +340,25 @@ export class ModelStore {
           throw new DownloadCancelledError();
         }
       }
+    }
+  }
+
+  /** Refuses to start when the archive and its unpacked copy cannot both fit (they coexist until the archive is deleted). */
+  private async checkFreeSpace(entry: CatalogEntry): Promise<void> {
+    if (!entry.size_bytes) return;
+    const partial = await sizeOrZero(this.partialPath(entry.name));
+    // bzip2 barely shrinks model weights: the unpacked folder is about the archive's size.
+    const needed = Math.max(0, entry.size_bytes - partial) + Math.ceil(entry.size_bytes * 1.1);
+    let available: number;
+    try {
+      const fs = await statfs(this.dir);
+      available = fs.bavail * fs.bsize;
+    } catch {
+      return; // statfs unsupported here: let the write fail with its own error if the disk fills
+    }
+    if (available < needed) {
+      const mb = (n: number) => `${Math.ceil(n / 1e6)} MB`;
+      throw new DownloadError(`installing '${entry.name}' needs about ${mb(needed)} free in ${this.dir}; only ${mb(available)} available`, { resumable: false });
     }
   }
 
