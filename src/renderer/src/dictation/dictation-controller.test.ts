@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nodeWebSocket, startProtocolPeerServer, type Peer, type PeerServer } from '../../../../test-support/protocol-peer-server.ts';
-import type { EarshotApi, InsertionResult } from '../../../shared/ipc-contract.ts';
+import type { EarshotApi, InsertionResult, InsertOptions } from '../../../shared/ipc-contract.ts';
 import { ErrorCode } from '../../../shared/protocol/error-codes.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings.ts';
 import { MemoryStorage } from '../history/memory-storage.ts';
@@ -41,17 +41,19 @@ function manualAudio() {
 function platformApi(url: string) {
   const history = new WebHistoryStore(new MemoryStorage());
   const inserted: string[] = [];
+  const deleted: number[] = [];
   const active: boolean[] = [];
   const api = {
     getEndpoint: async () => ({ url: url.replace('/v1/listen', ''), token: '', mode: 'remote' as const }),
     addHistory: async (e: Parameters<EarshotApi['addHistory']>[0]) => history.add(e),
     setDictationActive: async (a: boolean) => void active.push(a),
-    insertText: async (text: string): Promise<InsertionResult> => {
+    insertText: async (text: string, options?: InsertOptions): Promise<InsertionResult> => {
       inserted.push(text);
-      return { outcome: 'inserted', strategy: 'test', text };
+      deleted.push(options?.deleteBefore ?? 0);
+      return { outcome: 'inserted', strategy: 'test', text, deleted: options?.deleteBefore ?? 0 };
     },
   } as Partial<EarshotApi> as EarshotApi;
-  return { api, history, inserted, active };
+  return { api, history, inserted, deleted, active };
 }
 
 const settings: Settings = { ...DEFAULT_SETTINGS };
@@ -61,7 +63,9 @@ describe('DictationController', () => {
     const s = await server((peer) => {
       void peer.start.then(() => peer.send({ type: 'ready', session_id: 'd1', model: 'earshot-en-small' }));
       void peer.stopped.then(() => {
-        peer.send({ type: 'final', utterance: 1, text: `it heard ${peer.audioBytes()} bytes`, start: 1.5, end: 2.5 });
+        peer.send({ type: 'final', utterance: 1, text: 'wrong words', start: 1.5, end: 2 });
+        peer.send({ type: 'final', utterance: 2, text: 'scratch that', start: 2, end: 2.2 });
+        peer.send({ type: 'final', utterance: 3, text: `it heard ${peer.audioBytes()} bytes`, start: 2.3, end: 2.5 });
         peer.send({ type: 'end' });
       });
       const poll = setInterval(() => {
@@ -87,7 +91,9 @@ describe('DictationController', () => {
     expect(snap.error).toBeUndefined();
     expect(audio.stopped).toBe(true);
     expect(transcriptText(snap.transcript)).toBe('Hello, world. It heard 3840 bytes');
-    expect(p.inserted).toEqual(['Hello, world.', ' It heard 3840 bytes']);
+    // "scratch that" deletes the already inserted phrase in the target application.
+    expect(p.inserted).toEqual(['Hello, world.', ' Wrong words', '', ' It heard 3840 bytes']);
+    expect(p.deleted).toEqual([0, 0, ' Wrong words'.length, 0]);
     expect(p.active).toEqual([true, false]);
     const [entry] = p.history.list({}).entries;
     expect(entry).toMatchObject({
@@ -97,7 +103,7 @@ describe('DictationController', () => {
       mode: 'remote',
       segments: [
         { text: 'Hello, world.', start: 0.1, end: 1.4 },
-        { text: 'It heard 3840 bytes', start: 1.5, end: 2.5 },
+        { text: 'It heard 3840 bytes', start: 2.3, end: 2.5 },
       ],
     });
   });

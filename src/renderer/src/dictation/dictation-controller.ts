@@ -159,10 +159,12 @@ export class DictationController {
     if (!settings) return;
     const { transcript, edit } = addFinal(this.snap.transcript, m, toFormatterOptions(settings));
     this.update({ transcript });
-    if (this.deps.insertFinals && edit.insert !== '') {
-      // In order, one at a time: each insertion waits for the one before.
+    if (this.deps.insertFinals && (edit.insert !== '' || edit.deleteCount > 0)) {
+      // In order, one at a time: each insertion waits for the one before. A "scratch that"
+      // of text already inserted deletes it in the target application first.
+      const options = edit.deleteCount > 0 ? { deleteBefore: edit.deleteCount } : undefined;
       this.insertions = this.insertions
-        .then(() => this.deps.api.insertText(edit.insert))
+        .then(() => this.deps.api.insertText(edit.insert, options))
         .then((r) => this.update({ lastInsertion: r, ...(r.notice && { notice: r.notice }) }))
         .catch((err: unknown) => this.update({ notice: describeError(err).message }));
     }
