@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +177,56 @@ describe('gateway with the real engine (NeMo CTC fixture) over real sockets', ()
     expect(finals.map((m) => m.text).join(' ')).toBe(jfkText);
     expect(finals.at(-1)).toMatchObject({ is_eof: true });
     expect(Object.keys(results[0])).toEqual(expect.arrayContaining(['text', 'tokens', 'timestamps', 'segment', 'start_time', 'is_final']));
+  });
+
+  it.each([
+    ['online', ['online']],
+    ['offline', ['offline']],
+  ])('answers FunASR mode %s with result modes %j', async (mode, resultModes) => {
+    const c = await connect(`ws://127.0.0.1:${server.port}/funasr`);
+    c.ws.send(JSON.stringify({ mode, wav_name: 'w', is_speaking: true }));
+    c.ws.send(pcm16(clip(jfk, 4).samples));
+    c.ws.send(JSON.stringify({ is_speaking: false }));
+    expect((await c.closed).code).toBe(1000);
+    expect([...new Set(c.messages.map((m) => m.mode))]).toEqual(resultModes);
+    expect(c.messages.at(-1)).toMatchObject({ is_final: true, is_end: true });
+    if (mode === 'offline') {
+      expect(c.messages.map((m) => m.text).filter((t) => t !== '').join(' ')).toBe(jfkText);
+    } else {
+      // Online mode streams increments only, which FunASR clients concatenate (no separator between utterances).
+      expect((c.messages.map((m) => m.text).join('') as string).replace(/ /g, '')).toBe(jfkText.replace(/ /g, ''));
+    }
+  });
+
+  it('speaks a compat protocol on / with rootProtocol, for unmodified clients', async () => {
+    const g = await extraGateway(server, { rootProtocol: 'sherpa' });
+    try {
+      const c = await connect(`ws://127.0.0.1:${g.port}/`);
+      c.ws.send(Buffer.from(clip(jfk, 1).samples.slice().buffer));
+      c.ws.send('Done');
+      expect((await c.closed).code).toBe(1000);
+      expect(c.texts.at(-1)).toBe('Done!');
+      await expect(connect(`ws://127.0.0.1:${server.port}/`)).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await g.gateway.shutdown(0);
+    }
+  });
+
+  it('serves the web UI from webRoot and never a file outside it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'earshot-web-'));
+    await writeFile(join(root, 'index.html'), '<title>earshot</title>');
+    const g = await extraGateway(server, { webRoot: root });
+    try {
+      const index = await fetch(`http://127.0.0.1:${g.port}/`);
+      expect(index.status).toBe(200);
+      expect(index.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await index.text()).toBe('<title>earshot</title>');
+      expect((await fetch(`http://127.0.0.1:${g.port}/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${g.port}/healthz`, { method: 'POST' })).status).toBe(405);
+    } finally {
+      await g.gateway.shutdown(0);
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('exposes /healthz, /readyz and Prometheus /metrics', async () => {
