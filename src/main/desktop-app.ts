@@ -24,6 +24,7 @@ import { createDesktopApi } from './ipc/desktop-api.ts';
 import { EventSink } from './ipc/event-sink.ts';
 import { registerIpcHandlers } from './ipc/ipc-router.ts';
 import { DesktopModels, type ModelSource } from './models/desktop-models.ts';
+import { recordDownloadedModel } from './models/downloaded-model-recorder.ts';
 import { acquireSingleInstance } from './single-instance.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { DesktopTray } from './tray-menu.ts';
@@ -92,7 +93,9 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
   const store = openStore(config.databasePath);
   const events = new EventSink();
   const gateway = new EmbeddedGateway(config.startServer);
-  const models = new DesktopModels(config.modelSource, (p) => events.send('modelDownloadProgress', p));
+  const models = new DesktopModels(config.modelSource, (p) => events.send('modelDownloadProgress', p), {
+    onInstalled: (name) => recordDownloadedModel(name, config.modelSource, store.models),
+  });
   const detected = detectPasteStrategy({ platform: process.platform, env: process.env });
   const appClipboard = new ElectronClipboard(clipboard, ClipboardItem);
   const inserter = new TextInserter({

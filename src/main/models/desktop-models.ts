@@ -30,10 +30,17 @@ export class DesktopModels {
   readonly #now: () => number;
   readonly #downloads = new Map<string, AbortController>();
 
-  constructor(source: ModelSource, emit: (p: ModelDownloadProgress) => void, now: () => number = Date.now) {
+  readonly #onInstalled: (name: string) => Promise<unknown>;
+
+  constructor(
+    source: ModelSource,
+    emit: (p: ModelDownloadProgress) => void,
+    options: { now?: () => number; onInstalled?: (name: string) => Promise<unknown> } = {},
+  ) {
     this.#source = source;
     this.#emit = emit;
-    this.#now = now;
+    this.#now = options.now ?? Date.now;
+    this.#onInstalled = options.onInstalled ?? (async () => undefined);
   }
 
   async list(activeName: string): Promise<ModelInfo[]> {
@@ -74,6 +81,7 @@ export class DesktopModels {
     const controller = new AbortController();
     this.#downloads.set(name, controller);
     let last = 0;
+    let lastState: ModelDownloadProgress['state'] = 'downloading';
     let received = 0;
     let total = 0;
     const emit = (state: ModelDownloadProgress['state'], extra: Partial<ModelDownloadProgress> = {}) =>
@@ -83,15 +91,22 @@ export class DesktopModels {
       .pull(name, {
         signal: controller.signal,
         onProgress: (p) => {
-          received = p.bytes;
-          total = p.total ?? 0;
+          // Unpacking and checking count other bytes; the bar keeps showing the download.
+          if (p.phase === 'download') {
+            received = p.bytes;
+            total = p.total ?? 0;
+          }
+          const state = p.phase === 'download' ? 'downloading' : 'verifying';
           const now = this.#now();
-          // A few updates a second are enough for a progress bar; phase changes always go out.
-          if (p.phase === 'download' && now - last < 200) return;
+          // A few updates a second are enough for a progress bar; a change of state always goes out.
+          if (state === lastState && now - last < 200) return;
           last = now;
-          emit(p.phase === 'download' ? 'downloading' : 'verifying');
+          lastState = state;
+          emit(state);
         },
       })
+      // Recording is bookkeeping: a failure there must not turn a good download into a failed one.
+      .then(() => this.#onInstalled(name).catch(() => undefined))
       .then(
         () => emit('done', { receivedBytes: total || received }),
         (err: unknown) => {

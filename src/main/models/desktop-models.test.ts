@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildModelArchive, startArchiveServer, type ArchiveServer, type ModelArchiveFixture } from '../../../test-support/model-archive-server.ts';
+import type { ModelDownloadProgress } from '../../shared/ipc-contract.ts';
+import { parseCatalog } from '../../serving/models/model-catalog.ts';
+import { defaultModelStoreConfig, ModelStore } from '../../serving/models/model-store.ts';
+import { openStore, type Store } from '../store/open-store.ts';
+import { DesktopModels } from './desktop-models.ts';
+import { recordDownloadedModel } from './downloaded-model-recorder.ts';
+
+// The desktop's model service over the real model manager: a real HTTP download of a real
+// .tar.bz2, SHA-256 checked, unpacked, then recorded in the app's SQLite store.
+describe('DesktopModels over the real ModelStore', () => {
+  let fixture: ModelArchiveFixture;
+  let server: ArchiveServer;
+  let work: string;
+  let store: Store;
+
+  const modelStore = (sha256: string | null) =>
+    new ModelStore(
+      parseCatalog({
+        version: 1,
+        models: [
+          {
+            name: 'tiny',
+            title: 'Tiny',
+            family: 'nemo-ctc',
+            engine_support: 'supported',
+            languages: ['en'],
+            bundled: false,
+            path: null,
+            url: server.url,
+            size_bytes: fixture.archive.length,
+            size_approx: false,
+            sha256,
+            sha256_source: sha256 ? 'the test fixture' : null,
+            archive_root: fixture.archiveRoot,
+            files: fixture.files,
+            license: 'MIT',
+            notes: 'test model',
+          },
+        ],
+      }),
+      { ...defaultModelStoreConfig(path.join(work, 'models'), work), retries: 0, retryDelayMs: 0, extractIn: 'inline' },
+    );
+
+  /** Starts a download and resolves with every event once a final state arrives. */
+  function download(models: (emit: (p: ModelDownloadProgress) => void) => DesktopModels, name: string) {
+    return new Promise<ModelDownloadProgress[]>((resolve) => {
+      const events: ModelDownloadProgress[] = [];
+      const m = models((p) => {
+        events.push(p);
+        if (p.state === 'done' || p.state === 'failed' || p.state === 'canceled') resolve(events);
+      });
+      m.download(name);
+      m.download(name); // a second click while downloading is a no-op
+    });
+  }
+
+  beforeAll(async () => {
+    fixture = buildModelArchive();
+    server = await startArchiveServer(fixture.archive);
+  });
+  afterAll(async () => {
+    await server.stop();
+    fixture.cleanup();
+  });
+  beforeEach(() => {
+    work = mkdtempSync(path.join(tmpdir(), 'earshot-desktop-models-'));
+    store = openStore(path.join(work, 'earshot.db'));
+    server.behaviour.corrupt = false;
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('downloads with progress events, then the model is installed, selectable and recorded', async () => {
+    const source = modelStore(fixture.sha256);
+    const before = await new DesktopModels(source, () => {}).list('none');
+    expect(before).toMatchObject([{ name: 'tiny', installed: false, builtin: false, active: false }]);
+
+    const events = await download(
+      (emit) => new DesktopModels(source, emit, { onInstalled: (n) => recordDownloadedModel(n, source, store.models) }),
+      'tiny',
+    );
+    expect(events[0]).toMatchObject({ name: 'tiny', state: 'downloading' });
+    expect(events.at(-1)).toMatchObject({ name: 'tiny', state: 'done', receivedBytes: fixture.archive.length });
+    expect(events.filter((e) => e.state === 'done')).toHaveLength(1);
+
+    const models = new DesktopModels(source, () => {});
+    expect(await models.list('tiny')).toMatchObject([{ name: 'tiny', installed: true, active: true }]);
+    const dir = await models.resolve('tiny');
+    expect(store.models.get('tiny')).toMatchObject({ name: 'tiny', path: dir, sha256: fixture.sha256, active: false });
+  });
+
+  it('a corrupted download fails with the checksum code and records nothing', async () => {
+    const source = modelStore(fixture.sha256);
+    server.behaviour.corrupt = true;
+    const events = await download(
+      (emit) => new DesktopModels(source, emit, { onInstalled: (n) => recordDownloadedModel(n, source, store.models) }),
+      'tiny',
+    );
+    expect(events.at(-1)).toMatchObject({ state: 'failed', error: { code: 'ASR_ERR_CHECKSUM' } });
+    await expect(new DesktopModels(source, () => {}).resolve('tiny')).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_NOT_FOUND' });
+    expect(store.models.list()).toEqual([]);
+  });
+
+  it('unknown models are refused with a code', async () => {
+    await expect(new DesktopModels(modelStore(null), () => {}).resolve('nope')).rejects.toMatchObject({
+      code: 'ASR_ERR_MODEL_NOT_FOUND',
+    });
+  });
+});
