@@ -24,7 +24,8 @@ test.use({
   },
 });
 
-test.describe.configure({ mode: 'serial' });
+// Generous: the CI machine is shared with model training; a run normally takes well under a minute.
+test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
 let server: EarshotServer;
 
