@@ -41,17 +41,22 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     );
   }
   const outcomes = await Promise.all(pending);
-  const audioSeconds = outcomes.reduce((a, o) => a + opts.clips[o.id % opts.clips.length].length / opts.sampleRate, 0);
+  const seconds = outcomes.map((o) => opts.clips[o.id % opts.clips.length].length / opts.sampleRate);
+  return aggregateOutcomes(outcomes, seconds, performance.now() - runStart);
+}
+
+/** Totals and latency summaries of a set of sessions (`audioSeconds[i]`: audio of outcomes[i]). */
+export function aggregateOutcomes(outcomes: SessionOutcome[], audioSeconds: readonly number[], wallMs: number): LoadResult {
   const ok = outcomes.filter((o) => o.success);
   return {
-    sessions: opts.sessions,
+    sessions: outcomes.length,
     successRate: ok.length / Math.max(1, outcomes.length),
     succeeded: ok.length,
     rejected: outcomes.filter((o) => o.rejectedStatus !== undefined).length,
     timedOut: outcomes.filter((o) => o.timedOut).length,
     errors: outcomes.filter((o) => o.errorCode !== undefined && o.rejectedStatus === undefined).length,
-    wallMs: performance.now() - runStart,
-    audioSeconds,
+    wallMs,
+    audioSeconds: audioSeconds.reduce((a, b) => a + b, 0),
     finalLatency: summarize(ok.map((o) => o.finalLatencyMs ?? Number.NaN)),
     firstPartial: summarize(ok.map((o) => o.firstPartialMs ?? Number.NaN)),
     queueWait: summarize(ok.map((o) => o.queueWaitMs)),

@@ -20,8 +20,10 @@ export interface ServerProcess {
 export interface StartOptions {
   /** CLI arguments after `earshot`, e.g. ['serve', '--model', dir]; `--port` is added. */
   args: string[];
-  /** Printed line that means "ready"; its ws:// URL is used. */
+  /** Printed line that means "ready"; its first capture (a ws:// URL), if any, is the URL. */
   readyPattern?: RegExp;
+  /** The flag that takes the free port (`earshot worker` has --metrics-port). */
+  portFlag?: string;
   startTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   /** Where the child's stderr goes (its logs); default ignored. */
@@ -31,7 +33,7 @@ export interface StartOptions {
 /** Starts `earshot <args> --port P` and resolves once it printed its listening line. */
 export async function startEarshot(opts: StartOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [EARSHOT, ...opts.args, '--port', String(port)], {
+  const child = spawn(process.execPath, [EARSHOT, ...opts.args, opts.portFlag ?? '--port', String(port)], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,12 +7,14 @@ import { workerCommand } from './commands/worker.ts';
 import { modelsCommand } from './commands/models.ts';
 import { serveCommand } from './commands/serve.ts';
 import { transcribeCommand } from './commands/transcribe.ts';
+import { benchCommand } from './commands/bench.ts';
+import { planCommand } from './commands/plan.ts';
 
 /** A subcommand module: adds itself to the program. */
 export type CommandModule = (program: Command) => void;
 
 /** Subcommands register here; each lives in its own file under src/cli/commands/. */
-const commands: CommandModule[] = [tokensCommand, gatewayCommand, workerCommand, modelsCommand, serveCommand, transcribeCommand];
+const commands: CommandModule[] = [tokensCommand, gatewayCommand, workerCommand, modelsCommand, serveCommand, transcribeCommand, benchCommand, planCommand];
 
 export function buildProgram(): Command {
   const program = new Command('earshot')
