@@ -97,6 +97,10 @@ try {
         rejected: results.reduce((a, r) => a + r.rejected, 0),
         errors: results.reduce((a, r) => a + r.errors, 0),
         timedOut: results.reduce((a, r) => a + r.timedOut, 0),
+        errorCodes: results.flatMap((r) => r.outcomes).reduce<Record<string, number>>((acc, x) => {
+          if (x.errorCode) acc[x.errorCode] = (acc[x.errorCode] ?? 0) + 1;
+          return acc;
+        }, {}),
         duplicateFinals: results.reduce((a, r) => a + r.duplicateFinals, 0),
         queueWaitMs: { p50: pct(outcomes.map((x) => x.queueWaitMs), 0.5), p95: pct(outcomes.map((x) => x.queueWaitMs), 0.95) },
         firstPartialMs: { p50: pct(outcomes.map((x) => x.firstPartialMs ?? NaN), 0.5), p95: pct(outcomes.map((x) => x.firstPartialMs ?? NaN), 0.95) },

@@ -47,7 +47,7 @@ describe('Redis cluster, in-process gateways and workers on a real redis-server'
     results.forEach((r, i) => expectExactlyOnce(r, expected[i]));
     // Every worker decoded some of them.
     for (const w of workers) expect(w.worker.sessionsTaken).toBeGreaterThan(0);
-  });
+  }, 240_000);
 
   it('one global waiting room across gateways: positions, queue_status, admission as slots free, 503 when full', async () => {
     const prefix = 'b:';
@@ -84,7 +84,7 @@ describe('Redis cluster, in-process gateways and workers on a real redis-server'
       // Positions only move forward.
       expect(s.map((m) => m.position)).toEqual([...s.map((m) => m.position)].sort((a, b) => b - a));
     }
-  });
+  }, 240_000);
 
   it('survives a Redis restart under load: sessions end with ASR_ERR_BACKEND_UNAVAILABLE or complete, then new sessions work', async () => {
     const prefix = 'c:';
@@ -109,9 +109,9 @@ describe('Redis cluster, in-process gateways and workers on a real redis-server'
     }
     expect(outcomes.some((o) => 'err' in o)).toBe(true);
     // Everything reconnects and re-registers by itself.
-    await waitFor(() => g.transport.capacity === 8, 15_000);
+    await waitFor(() => g.link.isConnected && g.transport.capacity === 8, 60_000);
     expectExactlyOnce(await streamFile(audio, { url: g.url, chunkMs: 100 }), expected);
-  });
+  }, 240_000);
 });
 
 function handshakeStatus(url: string): Promise<{ status: number; retryAfter?: string }> {
@@ -130,7 +130,7 @@ function handshakeStatus(url: string): Promise<{ status: number; retryAfter?: st
   });
 }
 
-async function waitFor(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+async function waitFor(cond: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

@@ -15,12 +15,16 @@ export interface GatewayLinkConfig {
   gatewayId: string;
   /** Heartbeat + admission pump + queue positions, every tickMs. */
   tickMs: number;
-  /** A gateway silent this long is dead: its sessions are dropped and their slots freed. */
+  /**
+   * A gateway silent this long is dead: its sessions are dropped and their slots freed. Generous on
+   * purpose: a gateway wrongly declared dead loses all its sessions, a really dead one only holds
+   * its admission slots a little longer.
+   */
   ttlMs: number;
 }
 
 export function defaultGatewayLinkConfig(redisUrl = 'redis://127.0.0.1:6379'): GatewayLinkConfig {
-  return { redisUrl, keyPrefix: 'earshot:', gatewayId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, tickMs: 250, ttlMs: 5000 };
+  return { redisUrl, keyPrefix: 'earshot:', gatewayId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, tickMs: 250, ttlMs: 15_000 };
 }
 
 export function validateGatewayLinkConfig(c: GatewayLinkConfig): GatewayLinkConfig {
@@ -110,13 +114,15 @@ export class GatewayLink {
       if (!this.connected) return;
       this.connected = false;
       this.registered = false;
+      // Nothing about the cluster is known until the next tick (503/ETA decisions, capacity).
+      this.last = { ...EMPTY_TICK, meanHoldMs: this.last.meanHoldMs };
       this.metrics?.redisConnected.set({ role: 'gateway' }, 0);
       if (this.started) this.emitLost('lost the connection to Redis');
     });
     this.cmd.on('ready', () => {
-      this.connected = true;
-      this.metrics?.redisConnected.set({ role: 'gateway' }, 1);
-      this.logger.info({ gateway: this.id }, 'Redis connection ready');
+      // Sessions this gateway had in Redis were failed locally when the connection dropped; if
+      // Redis kept its data they would hold admission slots forever, so hand them back first.
+      void this.resetAfterReconnect();
     });
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.config.tickMs);
@@ -133,6 +139,20 @@ export class GatewayLink {
     }
     this.reader.disconnect();
     this.cmd.disconnect();
+  }
+
+  private async resetAfterReconnect(): Promise<void> {
+    while (this.started && this.cmd.status === 'ready' && !this.connected) {
+      try {
+        await this.store.deregisterGateway(this.id);
+        this.connected = true;
+        this.metrics?.redisConnected.set({ role: 'gateway' }, 1);
+        this.logger.info({ gateway: this.id }, 'Redis connection ready again');
+      } catch (err) {
+        this.logger.warn({ err: String(err) }, 'reset after reconnecting failed; retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   private emitLost(reason: string): void {
