@@ -52,7 +52,7 @@ export function planFromRamp(req: PlanRequest): PlanFromRamp {
   if (!ramp) throw new AsrError(ErrorCode.InvalidConfig, `${source} has no ramp for '${req.variant}' (has: ${report.ramp!.map((r) => r.variant).join(', ')})`);
   const rampP95LimitMs = Number(report.settings.p95LimitMs ?? 1000);
   // Steps above the ramp's own first failure were never measured: a looser target cannot go past it.
-  const capacity = Math.min(rampCapacity(ramp.points, req.p95LimitMs), req.p95LimitMs > rampP95LimitMs ? Number.POSITIVE_INFINITY : ramp.capacity);
+  const capacity = Math.min(rampCapacity(ramp.points, req.p95LimitMs), req.p95LimitMs > rampP95LimitMs ? ramp.capacity : Number.POSITIVE_INFINITY);
   const input: PlanInput = { streams: req.streams, machineCapacity: capacity, workersPerMachine: ramp.workers, headroom: req.headroom };
   return { input, plan: planCapacity(input), source, ramp, report, p95LimitMs: req.p95LimitMs, rampP95LimitMs };
 }
