@@ -31,10 +31,10 @@ describe('earshot tokens', () => {
     expect(await earshot('revoke', created.id)).toContain(`revoked ${created.id}`);
     const listed = JSON.parse(await earshot('--json', 'list'));
     expect(listed.find((t: { id: string }) => t.id === created.id).state).toBe('revoked');
-  });
+  }, 180_000); // four CLI processes (tsx start-up each) on a busy 2-core box
 
   it('fails with a coded error for bad input', async () => {
     await expect(earshot('create', '--name', 'x', '--expires', 'soon')).rejects.toMatchObject({ stderr: expect.stringContaining('ASR_ERR_INVALID_CONFIG') });
     await expect(earshot('revoke', 'ffffffffffff')).rejects.toMatchObject({ stderr: expect.stringContaining('ASR_ERR_INVALID_CONFIG') });
-  });
+  }, 180_000);
 });
