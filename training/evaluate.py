@@ -9,7 +9,8 @@ Sets (greedy CTC, one stream at a time, one thread, 0.66 s of trailing silence):
   fsdd_test       all 1000 FSDD clips of theo and yweweler (8 kHz, the runtime resamples):
                   digit accuracy = hypothesis is exactly the digit word
   jfk             ../shared/data/real-speech/jfk.wav, hypothesis as is
-RTF: decode seconds / audio seconds summed over each set; "x real time" is its inverse.
+RTF: decode seconds / audio seconds summed over each set, wall-clock and CPU time (the CPU
+figure is the fair one on a shared machine); "x real time" is its inverse.
 """
 import argparse
 import glob
@@ -54,7 +55,10 @@ def decode(model_dir, paths, node_modules):
 
 
 def rtf(res):
-    return sum(r["decode_s"] for r in res) / sum(r["audio_s"] for r in res)
+    """Real-time factors: wall-clock and CPU time (one thread) per second of audio."""
+    audio_s = sum(r["audio_s"] for r in res)
+    return {"wall": sum(r["decode_s"] for r in res) / audio_s,
+            "cpu": sum(r["cpu_s"] for r in res) / audio_s}
 
 
 def main():

@@ -1,7 +1,7 @@
 // Decode WAV files with sherpa-onnx-node's streaming CTC recognizer (the reference runtime
 // for the NeMo cache-aware CTC layout), one stream at a time on one thread.
 // Usage: node sherpa_decode.cjs MODEL_DIR LIST_FILE > results.jsonl
-//   LIST_FILE: one WAV path per line. Output: {"path","text","audio_s","decode_s"} per line.
+//   LIST_FILE: one WAV path per line. Output: {"path","text","audio_s","decode_s","cpu_s"} per line.
 // Needs sherpa-onnx-node on the module path (e.g. NODE_PATH=<repo>/node_modules).
 'use strict';
 const fs = require('fs');
@@ -25,6 +25,7 @@ const recognizer = new sherpa.OnlineRecognizer({
 for (const file of fs.readFileSync(listFile, 'utf8').split('\n').filter(Boolean)) {
   const wave = sherpa.readWave(file);
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const stream = recognizer.createStream();
   stream.acceptWaveform({ samples: wave.samples, sampleRate: wave.sampleRate });
   stream.acceptWaveform({ samples: new Float32Array(Math.round(TAIL_PAD_S * wave.sampleRate)),
@@ -33,7 +34,9 @@ for (const file of fs.readFileSync(listFile, 'utf8').split('\n').filter(Boolean)
   while (recognizer.isReady(stream)) recognizer.decode(stream);
   const text = recognizer.getResult(stream).text.trim();
   const decodeS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c1 = process.cpuUsage(c0);
+  const cpuS = (c1.user + c1.system) / 1e6;  // CPU time: fair on a shared machine
   process.stdout.write(JSON.stringify({
-    path: file, text, audio_s: wave.samples.length / wave.sampleRate, decode_s: decodeS,
+    path: file, text, audio_s: wave.samples.length / wave.sampleRate, decode_s: decodeS, cpu_s: cpuS,
   }) + '\n');
 }

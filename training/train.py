@@ -37,9 +37,12 @@ def train_bpe(text_file, prefix, vocab_size, seed):
     return spm.SentencePieceProcessor(model_file=prefix + ".model")
 
 
-def make_batches(lengths, max_frames, rng):
-    """Length-sorted buckets so that padded size B * T_max <= max_frames; shuffled."""
+def make_batches(lengths, max_frames, rng, max_len=None):
+    """Length-sorted buckets so that padded size B * T_max <= max_frames; shuffled.
+    With max_len, only utterances of at most max_len frames (curriculum)."""
     order = np.argsort(lengths)
+    if max_len:
+        order = [i for i in order if lengths[i] <= max_len]
     batches, cur = [], []
     for i in order:
         if cur and (len(cur) + 1) * lengths[i] > max_frames:
@@ -154,6 +157,13 @@ def main():
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--sub-channels", type=int, default=32)
     ap.add_argument("--vocab", type=int, default=256)
+    ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--specaug", type=int, default=1, help="0 disables SpecAugment")
+    ap.add_argument("--curriculum-steps", type=int, default=0,
+                    help="first N steps (after a resume: N more) on short utterances only")
+    ap.add_argument("--curriculum-frames", type=int, default=250)
+    ap.add_argument("--init-from", default="",
+                    help="checkpoint whose weights (except the CTC head) start a new run")
     ap.add_argument("--reset-opt", action="store_true",
                     help="on resume: fresh optimizer state and a new warmup (e.g. new --lr)")
     a = ap.parse_args()
@@ -169,7 +179,7 @@ def main():
     feats = data.feats[0]
 
     cfg = ModelConfig(vocab_size=sp.get_piece_size(), d_model=a.d_model, n_layers=a.layers,
-                      sub_channels=a.sub_channels)
+                      sub_channels=a.sub_channels, dropout=a.dropout)
     model = EarshotCTC(cfg)
     sample = feats[:: max(1, len(feats) // 200000)].astype(np.float32)
     model.feat_mean.copy_(torch.from_numpy(sample.mean(0)))
@@ -178,6 +188,10 @@ def main():
     print(f"params {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M; "
           f"{dataclasses.asdict(cfg)}", flush=True)
 
+    if a.init_from and not os.path.exists(os.path.join(a.exp, "ckpt.pt")):
+        sd = {k: v for k, v in torch.load(a.init_from)["model"].items()
+              if not k.startswith("head.")}
+        print("init from", a.init_from, model.load_state_dict(sd, strict=False), flush=True)
     ckpt_path = os.path.join(a.exp, "ckpt.pt")
     step, elapsed, epoch = 0, 0.0, 0
     warm_from = 0
@@ -199,8 +213,12 @@ def main():
     done = False
     while not done:
         data.refresh()  # picks up shards that synth.py finished meanwhile
-        batches = make_batches(data.lengths, a.max_frames, rng)
+        in_curriculum = step < warm_from + a.curriculum_steps
+        batches = make_batches(data.lengths, a.max_frames, rng,
+                               a.curriculum_frames if in_curriculum else None)
         for bi, ids in enumerate(batches):
+            if in_curriculum and step >= warm_from + a.curriculum_steps:
+                break  # curriculum over: rebuild batches from all utterances
             progress = (time.time() - t_start) / budget
             if progress >= 1:
                 done = True
@@ -210,7 +228,8 @@ def main():
             for g in opt.param_groups:
                 g["lr"] = lr
             x, xl = data.collate(ids, cfg.chunk)
-            x = spec_augment(x, rng, mean)
+            if a.specaug:
+                x = spec_augment(x, rng, mean)
             ys = [data.targets[i] for i in ids]
             lp, ol = model(x, xl)
             loss = F.ctc_loss(lp.transpose(0, 1), torch.tensor(sum(ys, [])), ol,
