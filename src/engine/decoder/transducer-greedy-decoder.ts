@@ -59,40 +59,54 @@ export class TransducerGreedyDecoder implements SearchDecoder<TransducerGreedySt
       );
       missing.forEach((s, i) => (s.decoderOut = out.slice(i * dim, (i + 1) * dim)));
     }
-    const decoderOut = new Float32Array(n * dim);
-    states.forEach((s, b) => decoderOut.set(s.decoderOut as Float32Array, b * dim));
-    const encoderFrame = new Float32Array(n * dim);
-    for (let t = 0; t < frames; t++) {
-      for (let b = 0; b < n; b++) {
-        const from = (b * frames + t) * dim;
-        encoderFrame.set(output.subarray(from, from + dim), b * dim);
+    // Speculative rounds: the joiner scores every remaining frame of each stream with its current
+    // decoder output in ONE call; a stream keeps the frames up to its first emission, and only the
+    // frames after an emission are scored again (with the new decoder output) in the next round.
+    const next = new Array<number>(n).fill(0);
+    for (;;) {
+      const active = states.flatMap((_, b) => (next[b] < frames ? [b] : []));
+      if (active.length === 0) break;
+      const rows = active.reduce((r, b) => r + frames - next[b], 0);
+      const encoderRows = new Float32Array(rows * dim);
+      const decoderRows = new Float32Array(rows * dim);
+      let row = 0;
+      for (const b of active) {
+        const dec = states[b].decoderOut as Float32Array;
+        const from = (b * frames + next[b]) * dim;
+        encoderRows.set(output.subarray(from, (b + 1) * frames * dim), row * dim);
+        for (let t = next[b]; t < frames; t++, row++) decoderRows.set(dec, row * dim);
       }
-      const logits = await this.model.runJoiner(encoderFrame, decoderOut, n);
+      const logits = await this.model.runJoiner(encoderRows, decoderRows, rows);
       const emitted: number[] = [];
-      states.forEach((s, b) => {
-        if (blankPenalty > 0) logits[b * vocab] -= blankPenalty;
-        const y = argmax(logits, b * vocab, vocab);
-        if (y !== 0 && y !== unkId) {
-          s.ys.push(y);
-          s.frames.push(t + s.frameOffset);
-          s.trailingBlanks = 0;
-          emitted.push(b);
-        } else {
+      row = 0;
+      for (const b of active) {
+        const s = states[b];
+        const first = row;
+        row += frames - next[b];
+        for (let r = first; r < row; r++) {
+          const t = next[b];
+          next[b]++;
+          if (blankPenalty > 0) logits[r * vocab] -= blankPenalty;
+          const y = argmax(logits, r * vocab, vocab);
+          if (y !== 0 && y !== unkId) {
+            s.ys.push(y);
+            s.frames.push(t + s.frameOffset);
+            s.trailingBlanks = 0;
+            emitted.push(b);
+            break;
+          }
           s.trailingBlanks++;
         }
-      });
+      }
       if (emitted.length > 0) {
         const out = await runDecoderOn(
           this.model,
           emitted.map((b) => states[b].ys),
         );
-        emitted.forEach((b, i) => decoderOut.set(out.subarray(i * dim, (i + 1) * dim), b * dim));
+        emitted.forEach((b, i) => (states[b].decoderOut = out.slice(i * dim, (i + 1) * dim)));
       }
     }
-    states.forEach((s, b) => {
-      s.decoderOut = decoderOut.slice(b * dim, (b + 1) * dim);
-      s.frameOffset += frames;
-    });
+    for (const s of states) s.frameOffset += frames;
   }
 
   best(s: TransducerGreedyState): DecodedPath {
