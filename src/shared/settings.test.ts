@@ -7,6 +7,14 @@ describe('settings', () => {
     expect(validateSettings({ handsFree: true }).handsFree).toBe(true);
   });
 
+  it('execution provider: cpu by default (also for settings saved before it existed), only cpu or gpu', () => {
+    expect(DEFAULT_SETTINGS.executionProvider).toBe('cpu');
+    const { executionProvider: _, ...older } = DEFAULT_SETTINGS;
+    expect(validateSettings(older).executionProvider).toBe('cpu');
+    expect(validateSettingsPatch({ executionProvider: 'gpu' })).toEqual({ executionProvider: 'gpu' });
+    expect(() => validateSettingsPatch({ executionProvider: 'cuda' })).toThrow(expect.objectContaining({ code: 'ASR_ERR_INVALID_CONFIG' }));
+  });
+
   it('a patch keeps absent keys absent (no silent reset to defaults)', () => {
     expect(validateSettingsPatch({ handsFree: true })).toEqual({ handsFree: true });
   });

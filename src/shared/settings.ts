@@ -17,6 +17,13 @@ export type InsertMode = z.infer<typeof insertModeSchema>;
 export const engineModeSchema = z.enum(['local', 'remote']);
 export type EngineMode = z.infer<typeof engineModeSchema>;
 
+/**
+ * Where the local engine runs its model: `gpu` tries the platform's GPU providers first and
+ * falls back to the CPU when none loads (the engine reports which one it really uses).
+ */
+export const executionProviderSchema = z.enum(['cpu', 'gpu']);
+export type ExecutionProvider = z.infer<typeof executionProviderSchema>;
+
 const remoteUrlSchema = z
   .string()
   .max(2000)
@@ -51,6 +58,8 @@ const settingsShape = {
   silenceThresholdDb: z.number().min(-100).max(0),
   startOnLogin: z.boolean(),
   activeModel: z.string().min(1).max(200),
+  /** CPU or GPU for the local engine; a change restarts it. Rows of older versions lack it: default. */
+  executionProvider: executionProviderSchema,
   /** Keep dictations in the local history (off: nothing new is written to disk). */
   saveHistory: z.boolean(),
 };
@@ -80,6 +89,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   silenceThresholdDb: -45,
   startOnLogin: false,
   activeModel: 'earshot-en-small',
+  executionProvider: 'cpu',
   saveHistory: true,
 });
 

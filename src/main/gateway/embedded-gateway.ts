@@ -8,6 +8,8 @@ import { validateEndpointSettings, type Settings } from '../../shared/settings.t
 export interface RunningServer {
   /** Where it listens, e.g. `ws://127.0.0.1:43817/v1/listen` (any path is dropped). */
   url: string;
+  /** The execution provider the engine really uses (the GPU ones fall back to 'cpu'). */
+  provider: string;
   close(): Promise<void>;
 }
 
@@ -20,6 +22,8 @@ export interface ServerLaunch {
   token: string;
   modelDir: string;
   modelName: string;
+  /** Execution providers the engine tries in order, then 'cpu' (see execution-providers.ts). */
+  providers: string[];
 }
 
 /** Starts gateway + in-process worker pool (serving's startLocalServer in the app). */
@@ -34,7 +38,7 @@ export class EmbeddedGateway {
   readonly token: string;
   #server: RunningServer | undefined;
   #baseUrl: string | undefined;
-  #model: { dir: string; name: string } | undefined;
+  #model: { dir: string; name: string; provider: string } | undefined;
 
   constructor(start: ServerStarter, token: string = randomBytes(32).toString('base64url')) {
     if (token.length < 16) throw new AsrError(ErrorCode.InvalidConfig, 'the embedded gateway token needs at least 16 characters');
@@ -46,18 +50,22 @@ export class EmbeddedGateway {
     return this.#server !== undefined;
   }
 
-  get model(): { dir: string; name: string } | undefined {
+  /** What the running engine loaded, with the execution provider it really uses. */
+  get model(): { dir: string; name: string; provider: string } | undefined {
     return this.#model;
   }
 
-  /** Starts (or restarts with another model). Returns the base URL, e.g. `ws://127.0.0.1:43817`. */
-  async start(modelDir: string, modelName: string): Promise<string> {
+  /**
+   * Starts (or restarts with another model or providers). Returns the base URL, e.g.
+   * `ws://127.0.0.1:43817`.
+   */
+  async start(modelDir: string, modelName: string, providers: string[] = ['cpu']): Promise<string> {
     await this.stop();
-    const server = await this.#start({ host: '127.0.0.1', port: 0, token: this.token, modelDir, modelName });
+    const server = await this.#start({ host: '127.0.0.1', port: 0, token: this.token, modelDir, modelName, providers });
     const u = new URL(server.url);
     this.#server = server;
     this.#baseUrl = `${u.protocol}//${u.host}`;
-    this.#model = { dir: modelDir, name: modelName };
+    this.#model = { dir: modelDir, name: modelName, provider: server.provider };
     return this.#baseUrl;
   }
 
@@ -65,6 +73,7 @@ export class EmbeddedGateway {
     const server = this.#server;
     this.#server = undefined;
     this.#baseUrl = undefined;
+    this.#model = undefined;
     await server?.close();
   }
 

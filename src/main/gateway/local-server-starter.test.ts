@@ -2,7 +2,9 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
+import type { EngineStatus } from '../../shared/ipc-contract.ts';
 import { EmbeddedGateway } from './embedded-gateway.ts';
+import { LocalEngine } from './local-engine.ts';
 import { localServerStarter } from './local-server-starter.ts';
 
 /** Opens a socket and resolves with the handshake's outcome: 'open' or the HTTP status. */
@@ -46,5 +48,29 @@ describe('embedded gateway on the real local server', () => {
 
     await gateway.stop();
     expect(() => gateway!.endpoint()).toThrow(expect.objectContaining({ code: 'ASR_ERR_WORKER_FAILED' }));
+  });
+
+  it('GPU requested: the real engine tries the GPU providers and reports what it runs on (the CPU here)', async () => {
+    gateway = new EmbeddedGateway(localServerStarter({ logger: pino({ level: 'silent' }) }));
+    const seen: EngineStatus[] = [];
+    const engine = new LocalEngine({
+      gateway,
+      resolveModel: async () => FIXTURE_MODELS.nemoCtc,
+      fallbackModel: 'fixture',
+      onStatus: (s) => seen.push(s),
+      platform: 'linux',
+    });
+    await engine.start('fixture', 'gpu');
+    const status = engine.status();
+    expect(status).toMatchObject({ state: 'running', model: 'fixture', requestedProvider: 'gpu' });
+    // A GPU machine (ENVIRONMENT.md: webgpu through Vulkan) runs on webgpu; this one has no GPU adapter.
+    expect(['webgpu', 'cuda', 'cpu']).toContain(status.provider);
+    expect(status.gpuFallback).toBe(status.provider === 'cpu');
+    expect(seen.map((s) => s.state)).toEqual(['starting', 'running']);
+
+    await engine.start('fixture', 'cpu');
+    expect(engine.status()).toMatchObject({ state: 'running', requestedProvider: 'cpu', provider: 'cpu', gpuFallback: false });
+    await engine.stop();
+    expect(engine.status().state).toBe('stopped');
   });
 });

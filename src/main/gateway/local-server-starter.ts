@@ -15,13 +15,13 @@ export interface LocalServerStarterOptions {
  * the machine is the user's), a small fixed capacity instead of a start-up calibration, and no
  * compat endpoints. Host, port and model come from the launch.
  */
-export function desktopServingConfig(modelDir: string, modelName: string): ServingConfig {
+export function desktopServingConfig(modelDir: string, modelName: string, providers: string[] = ['cpu']): ServingConfig {
   const config = defaultServingConfig(modelDir);
   return {
     ...config,
     host: '127.0.0.1',
     port: 0,
-    pool: { ...config.pool, modelName, workers: 1, maxBatch: 4 },
+    pool: { ...config.pool, modelName, providers, workers: 1, maxBatch: 4 },
     capacity: 2,
     maxWaiting: 8,
     maxConnections: 32,
@@ -33,12 +33,12 @@ export function desktopServingConfig(modelDir: string, modelName: string): Servi
 /** The embedded gateway of the desktop app: serving's local server, locked with the launch token. */
 export function localServerStarter(options: LocalServerStarterOptions): ServerStarter {
   return async (launch) => {
-    const config = { ...desktopServingConfig(launch.modelDir, launch.modelName), host: launch.host, port: launch.port };
+    const config = { ...desktopServingConfig(launch.modelDir, launch.modelName, launch.providers), host: launch.host, port: launch.port };
     const server = await startLocalServer(config, {
       logger: options.logger,
       auth: new StaticTokenAuthenticator(launch.token),
       workerEntry: options.workerEntry,
     });
-    return { url: server.url, close: () => server.close() };
+    return { url: server.url, provider: server.info.providers[0] ?? 'unknown', close: () => server.close() };
   };
 }

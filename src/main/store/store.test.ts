@@ -203,6 +203,23 @@ describe('settings', () => {
     expect(store.settings.get()).toEqual({ ...DEFAULT_SETTINGS, startOnLogin: true });
   });
 
+  it('a settings table written before executionProvider existed reads cpu; a bad stored value too', () => {
+    store.settings.update({ activeModel: 'zipformer-en' });
+    store.close();
+    const db = new Database(dbPath);
+    expect(db.prepare("SELECT count(*) AS n FROM settings WHERE key = 'executionProvider'").get()).toEqual({ n: 0 });
+    db.close();
+    store = openStore(dbPath);
+    expect(store.settings.get()).toMatchObject({ activeModel: 'zipformer-en', executionProvider: 'cpu' });
+    expect(store.settings.update({ executionProvider: 'gpu' }).executionProvider).toBe('gpu');
+    store.close();
+    const db2 = new Database(dbPath);
+    db2.prepare("UPDATE settings SET value = '\"tpu\"' WHERE key = 'executionProvider'").run();
+    db2.close();
+    store = openStore(dbPath);
+    expect(store.settings.get().executionProvider).toBe('cpu');
+  });
+
   it('reset returns to defaults', () => {
     store.settings.update({ startOnLogin: true });
     expect(store.settings.reset()).toEqual(DEFAULT_SETTINGS);
