@@ -3,7 +3,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IpcChannel, IpcEventChannel, type GatewayEndpoint, type IpcResult } from '../shared/ipc-contract.ts';
+import { AsrError } from '../shared/errors.ts';
+import { IpcChannel, IpcEventChannel, type EngineStatus, type GatewayEndpoint, type IpcResult, type ModelInfo } from '../shared/ipc-contract.ts';
+import { ErrorCode } from '../shared/protocol/error-codes.ts';
 import type { ServerLaunch } from './gateway/embedded-gateway.ts';
 import type { ModelSourceEntry } from './models/desktop-models.ts';
 
@@ -167,16 +169,22 @@ let dir: string;
 let launches: ServerLaunch[];
 let servers: Server[];
 let app: App | undefined;
+/** The fake engine's machine: whether a GPU provider loads, and model folders that fail to load. */
+let machine: { gpu: string | undefined; brokenModelDirs: Set<string> };
 
 /** The embedded "engine": a real loopback HTTP server bound where the app asks. */
 async function startServer(launch: ServerLaunch) {
   launches.push(launch);
+  if (machine.brokenModelDirs.has(launch.modelDir)) throw new AsrError(ErrorCode.ModelInvalid, `cannot load ${launch.modelDir}`);
   const server = createServer((_req, res) => res.end('ok'));
   servers.push(server);
   await new Promise<void>((r) => server.listen(launch.port, launch.host, r));
   const { port } = server.address() as { port: number };
+  // Like the engine's session factory: the first provider that loads, else 'cpu'.
+  const provider = launch.providers.find((p) => p === machine.gpu) ?? 'cpu';
   return {
     url: `ws://${launch.host}:${port}/v1/listen`,
+    provider,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
@@ -191,17 +199,30 @@ const shipped: ModelSourceEntry = {
   engineSupported: true,
 };
 const downloadable: ModelSourceEntry = { ...shipped, name: 'zipformer-en', state: 'not-installed', path: null, title: 'Zipformer' };
+const downloaded: ModelSourceEntry = { ...shipped, name: 'paraformer-en', state: 'installed', path: '/home/u/models/paraformer-en', title: 'Paraformer' };
+
+/** The model manager as main sees it; `remove` deletes from this list (the real one is tested in desktop-models.test.ts). */
+let catalog: ModelSourceEntry[];
+let removed: string[];
 
 async function start() {
   const started = await startDesktopApp({
     startServer,
-    modelSource: { list: async () => [shipped, downloadable], pull: async () => undefined },
+    modelSource: {
+      list: async () => catalog,
+      pull: async () => undefined,
+      remove: async (name) => {
+        removed.push(name);
+        catalog = catalog.map((m) => (m.name === name ? { ...m, state: 'not-installed', path: null } : m));
+      },
+    },
     fallbackModel: 'earshot-en-small',
     preloadPath: '/opt/earshot/out/preload/index.cjs',
     rendererUrl: RENDERER_URL,
     trayIconPath: '/opt/earshot/resources/tray.png',
     databasePath: join(dir, 'earshot.db'),
     development: false,
+    platform: 'linux',
     log: () => {},
   });
   app = started;
@@ -232,6 +253,9 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'earshot-main-'));
   launches = [];
   servers = [];
+  machine = { gpu: undefined, brokenModelDirs: new Set() };
+  catalog = [shipped, downloadable];
+  removed = [];
   app = undefined;
   fake.BrowserWindow.instances = [];
   Object.assign(fake.state, { lock: true, clipboardText: '', refuseShortcuts: false });
@@ -379,6 +403,126 @@ describe('embedded gateway', () => {
   });
 });
 
+describe('model manager', () => {
+  const names = (models: ModelInfo[]) => models.map((m) => [m.name, m.installed, m.active]);
+
+  it('deletes a downloaded model (files through the model store, record from the database)', async () => {
+    catalog = [shipped, downloadable, downloaded];
+    await start();
+    await endpointReady();
+    app!.store.models.upsert({ name: 'paraformer-en', path: downloaded.path!, sha256: 'a'.repeat(64), sizeBytes: 5, installedAt: 1 });
+    const after = await value<ModelInfo[]>(IpcChannel.deleteModel, 'paraformer-en');
+    expect(removed).toEqual(['paraformer-en']);
+    expect(names(after)).toEqual([
+      ['earshot-en-small', true, true],
+      ['zipformer-en', false, false],
+      ['paraformer-en', false, false],
+    ]);
+    expect(app!.store.models.get('paraformer-en')).toBeUndefined();
+    // The engine was not touched.
+    expect(launches).toHaveLength(1);
+  });
+
+  it('refuses to delete the shipped model and the active one; selecting another first makes it deletable', async () => {
+    catalog = [shipped, downloaded];
+    await start();
+    await endpointReady();
+    expect(await invoke(IpcChannel.deleteModel, ['earshot-en-small'])).toMatchObject({ ok: false, error: { code: 'ASR_ERR_INVALID_CONFIG' } });
+
+    await value(IpcChannel.selectModel, 'paraformer-en');
+    const refused = await invoke(IpcChannel.deleteModel, ['paraformer-en']);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ASR_ERR_INVALID_CONFIG' } });
+    expect(refused.ok === false && refused.error.message).toMatch(/active model; select another/);
+    expect(removed).toEqual([]);
+
+    await value(IpcChannel.selectModel, 'earshot-en-small');
+    await value(IpcChannel.deleteModel, 'paraformer-en');
+    expect(removed).toEqual(['paraformer-en']);
+  });
+
+  it('a model that fails to load is reported, and the previous model runs again', async () => {
+    catalog = [shipped, downloaded];
+    machine.brokenModelDirs.add(downloaded.path!);
+    await start();
+    await endpointReady();
+    expect(await invoke(IpcChannel.selectModel, ['paraformer-en'])).toMatchObject({ ok: false, error: { code: 'ASR_ERR_MODEL_INVALID' } });
+    expect(app!.store.settings.get().activeModel).toBe('earshot-en-small');
+    expect(await value(IpcChannel.getEngineStatus)).toMatchObject({ state: 'running', model: 'earshot-en-small' });
+    expect((await value<GatewayEndpoint>(IpcChannel.getEndpoint)).mode).toBe('local');
+  });
+});
+
+describe('execution provider', () => {
+  const statusEvents = () => win().webContents.events(IpcEventChannel.engineStatus) as EngineStatus[];
+
+  it('starts on the CPU by default and reports it', async () => {
+    await start();
+    await endpointReady();
+    expect(launches[0].providers).toEqual(['cpu']);
+    expect(await value(IpcChannel.getEngineStatus)).toEqual({
+      state: 'running',
+      model: 'earshot-en-small',
+      requestedProvider: 'cpu',
+      provider: 'cpu',
+      gpuFallback: false,
+    });
+    expect(statusEvents().map((e) => e.state)).toEqual(['starting', 'running']);
+  });
+
+  it('GPU without a usable GPU provider: restarts on the GPU list, runs on the CPU and says so', async () => {
+    await start();
+    const before = await endpointReady();
+    const next = await value<{ executionProvider: string }>(IpcChannel.setSettings, { executionProvider: 'gpu' });
+    expect(next.executionProvider).toBe('gpu');
+    expect(launches).toHaveLength(2);
+    expect(launches[1].providers).toEqual(['webgpu', 'cuda', 'cpu']);
+    expect(launches[1].token).toBe(launches[0].token);
+    const status = await value<EngineStatus>(IpcChannel.getEngineStatus);
+    expect(status).toEqual({ state: 'running', model: 'earshot-en-small', requestedProvider: 'gpu', provider: 'cpu', gpuFallback: true });
+    expect(statusEvents().at(-1)).toEqual(status);
+    // The restarted engine listens on a new port; the renderer is told.
+    const after = await value<GatewayEndpoint>(IpcChannel.getEndpoint);
+    expect(after.url).not.toBe(before.url);
+    expect(win().webContents.events(IpcEventChannel.endpointChanged).at(-1)).toEqual(after);
+  });
+
+  it('GPU where one loads: reports the provider in use; back to CPU restarts again', async () => {
+    machine.gpu = 'cuda';
+    await start();
+    await endpointReady();
+    await value(IpcChannel.setSettings, { executionProvider: 'gpu' });
+    expect(await value(IpcChannel.getEngineStatus)).toMatchObject({ state: 'running', requestedProvider: 'gpu', provider: 'cuda', gpuFallback: false });
+    await value(IpcChannel.setSettings, { executionProvider: 'cpu' });
+    expect(launches.map((l) => l.providers)).toEqual([['cpu'], ['webgpu', 'cuda', 'cpu'], ['cpu']]);
+    expect(await value(IpcChannel.getEngineStatus)).toMatchObject({ requestedProvider: 'cpu', provider: 'cpu' });
+  });
+
+  it('a saved GPU choice applies at start-up; other settings changes do not restart the engine', async () => {
+    await start();
+    await endpointReady();
+    await value(IpcChannel.setSettings, { executionProvider: 'gpu' });
+    await app!.quit();
+    app = undefined;
+    launches = [];
+    await start();
+    await endpointReady();
+    await value(IpcChannel.setSettings, { handsFree: true });
+    expect(launches.map((l) => l.providers)).toEqual([['webgpu', 'cuda', 'cpu']]);
+  });
+
+  it('in team cluster mode the engine status is remote', async () => {
+    await start();
+    await endpointReady();
+    await value(IpcChannel.setSettings, { engineMode: 'remote', remoteUrl: 'wss://asr.example.com' });
+    expect(await value(IpcChannel.getEngineStatus)).toEqual({ state: 'remote', requestedProvider: 'cpu', gpuFallback: false });
+    expect(statusEvents().at(-1)?.state).toBe('remote');
+    // Choosing GPU there only stores the choice; the local engine stays off.
+    await value(IpcChannel.setSettings, { executionProvider: 'gpu' });
+    expect(app!.gateway.running).toBe(false);
+    expect(launches).toHaveLength(1);
+  });
+});
+
 describe('IPC', () => {
   it('registers a handler for every contract method', async () => {
     await start();
@@ -401,6 +545,9 @@ describe('IPC', () => {
     [IpcChannel.insertText, [{ text: 'x' }], 'ASR_ERR_BAD_REQUEST'],
     [IpcChannel.insertText, ['x', { deleteBefore: 1.5 }], 'ASR_ERR_BAD_REQUEST'],
     [IpcChannel.selectModel, ['../../etc'], 'ASR_ERR_BAD_REQUEST'],
+    [IpcChannel.deleteModel, ['../../etc'], 'ASR_ERR_BAD_REQUEST'],
+    [IpcChannel.deleteModel, [], 'ASR_ERR_BAD_REQUEST'],
+    [IpcChannel.setSettings, [{ executionProvider: 'tpu' }], 'ASR_ERR_INVALID_CONFIG'],
     [IpcChannel.setDictationActive, ['yes'], 'ASR_ERR_BAD_REQUEST'],
     [IpcChannel.getVersion, ['unexpected'], 'ASR_ERR_BAD_REQUEST'],
     [IpcChannel.setSettings, [{ handsFreeSilenceMs: 1 }], 'ASR_ERR_INVALID_CONFIG'],

@@ -13,9 +13,10 @@ import {
   Tray,
   type IpcMainInvokeEvent,
 } from 'electron';
-import type { GatewayEndpoint, HotkeyEvent } from '../shared/ipc-contract.ts';
+import type { EngineStatus, GatewayEndpoint, HotkeyEvent } from '../shared/ipc-contract.ts';
 import type { Settings } from '../shared/settings.ts';
 import { EmbeddedGateway, resolveEndpoint, type ServerStarter } from './gateway/embedded-gateway.ts';
+import { LocalEngine } from './gateway/local-engine.ts';
 import { HotkeyManager } from './hotkey-manager.ts';
 import { detectPasteStrategy } from './insertion/detect-paste-strategy.ts';
 import { ElectronClipboard } from './insertion/electron-clipboard.ts';
@@ -46,12 +47,15 @@ export interface DesktopAppConfig {
   databasePath: string;
   /** Development (Vite dev server): no CSP header, the dev server needs inline scripts. */
   development: boolean;
+  /** Picks the GPU providers of the `gpu` setting; default process.platform. */
+  platform?: NodeJS.Platform;
   log?: (message: string, err?: unknown) => void;
 }
 
 export interface DesktopApp {
   readonly store: Store;
   readonly gateway: EmbeddedGateway;
+  readonly engine: LocalEngine;
   readonly tray: DesktopTray;
   readonly hotkeys: HotkeyManager;
   window(): BrowserWindow | undefined;
@@ -95,6 +99,7 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
   const gateway = new EmbeddedGateway(config.startServer);
   const models = new DesktopModels(config.modelSource, (p) => events.send('modelDownloadProgress', p), {
     onInstalled: (name) => recordDownloadedModel(name, config.modelSource, store.models),
+    onRemoved: (name) => store.models.remove(name),
   });
   const detected = detectPasteStrategy({ platform: process.platform, env: process.env });
   const appClipboard = new ElectronClipboard(clipboard, ClipboardItem);
@@ -117,18 +122,18 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
   };
   const hotkeys = new HotkeyManager(globalShortcut, () => requestToggle('hotkey'));
 
-  const startLocalEngine = async (s: Settings) => {
-    let name = s.activeModel;
-    let dir: string;
-    try {
-      dir = await models.resolve(name);
-    } catch (err) {
-      log(`model '${name}' unavailable, using ${config.fallbackModel}`, err);
-      name = config.fallbackModel;
-      dir = await models.resolve(name);
-    }
-    await gateway.start(dir, name);
-  };
+  // In cluster mode the cluster picks model and provider: the UI shows 'remote'.
+  const engineStatus = (s: Settings = store.settings.get()): EngineStatus =>
+    s.engineMode === 'remote' ? { state: 'remote', requestedProvider: s.executionProvider, gpuFallback: false } : engine.status();
+  const engine = new LocalEngine({
+    gateway,
+    resolveModel: (name) => models.resolve(name),
+    fallbackModel: config.fallbackModel,
+    onStatus: () => events.send('engineStatus', engineStatus()),
+    platform: config.platform,
+    log,
+  });
+  const startLocalEngine = (s: Settings) => engine.start(s.activeModel, s.executionProvider);
   const endpoint = () => resolveEndpoint(store.settings.get(), () => gateway.endpoint());
   const announceEndpoint = () => {
     try {
@@ -143,10 +148,13 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
     if (next.startOnLogin !== previous.startOnLogin) app.setLoginItemSettings({ openAtLogin: next.startOnLogin });
     const endpointChanged =
       next.engineMode !== previous.engineMode || next.remoteUrl !== previous.remoteUrl || next.remoteToken !== previous.remoteToken;
-    if (next.engineMode === 'local' && !gateway.running) await startLocalEngine(next);
+    // A provider change restarts the engine like a model switch: the port, so the endpoint, changes.
+    const providerChanged = next.executionProvider !== previous.executionProvider && gateway.running;
+    if (next.engineMode === 'local' && (!gateway.running || providerChanged)) await startLocalEngine(next);
     // In cluster mode the local engine would only hold memory and threads.
-    if (next.engineMode === 'remote' && gateway.running) await gateway.stop();
-    if (endpointChanged) announceEndpoint();
+    if (next.engineMode === 'remote' && gateway.running) await engine.stop();
+    if (next.engineMode !== previous.engineMode) events.send('engineStatus', engineStatus(next));
+    if (endpointChanged || (providerChanged && next.engineMode === 'local')) announceEndpoint();
   };
 
   const csp = contentSecurityPolicy();
@@ -181,10 +189,19 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
       },
       applySettings,
       switchModel: async (name, dir) => {
-        if (store.settings.get().engineMode !== 'local') return;
-        await gateway.start(dir, name);
+        const s = store.settings.get();
+        if (s.engineMode !== 'local') return;
+        try {
+          await engine.switchModel(name, dir, s.executionProvider);
+        } catch (err) {
+          // Keep dictation working: back to the model that ran before, then report the failure.
+          await startLocalEngine(s).catch((e: unknown) => log('the previous model did not start again', e));
+          announceEndpoint();
+          throw err;
+        }
         announceEndpoint();
       },
+      engineStatus: () => engineStatus(),
       setDictationActive: async (active) => {
         tray.setDictating(active);
         if (active) await inserter.beginDictation();
@@ -212,7 +229,7 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
       globalShortcut.unregisterAll();
       models.cancelAll();
       tray.destroy();
-      await gateway.stop().catch((err: unknown) => log('engine shutdown failed', err));
+      await engine.stop().catch((err: unknown) => log('engine shutdown failed', err));
       store.close();
       app.quit();
     })();
@@ -228,5 +245,5 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
   app.on('window-all-closed', () => {});
   app.on('activate', showWindow);
 
-  return { store, gateway, tray, hotkeys, window: () => win, endpoint, quit };
+  return { store, gateway, engine, tray, hotkeys, window: () => win, endpoint, quit };
 }

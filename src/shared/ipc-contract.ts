@@ -9,10 +9,10 @@
  */
 import type { ErrorCode } from './protocol/error-codes.ts';
 import type { HistoryEntry, HistoryPage, HistoryQuery, NewHistoryEntry } from './history-entry.ts';
-import type { EngineMode, Settings, SettingsPatch } from './settings.ts';
+import type { EngineMode, ExecutionProvider, Settings, SettingsPatch } from './settings.ts';
 import type { ExportFormat } from './transcript-export.ts';
 
-export type { HistoryEntry, HistoryPage, HistoryQuery, NewHistoryEntry, Settings, SettingsPatch, ExportFormat };
+export type { HistoryEntry, HistoryPage, HistoryQuery, NewHistoryEntry, Settings, SettingsPatch, ExportFormat, ExecutionProvider };
 
 /** Where the renderer streams audio (protocol v1): the embedded gateway or a team cluster. */
 export interface GatewayEndpoint {
@@ -35,6 +35,26 @@ export interface ModelInfo {
   installed: boolean;
   /** The model new dictations use. */
   active: boolean;
+}
+
+/**
+ * The local engine as the UI shows it. `remote`: this app does not run the engine (team cluster,
+ * or the web page of `earshot serve`), so model and provider are the server's choice.
+ */
+export type EngineState = 'starting' | 'running' | 'failed' | 'stopped' | 'remote';
+
+export interface EngineStatus {
+  state: EngineState;
+  /** The model loaded (or loading); may be the shipped one when the selected one is unavailable. */
+  model?: string;
+  /** What the settings ask for. */
+  requestedProvider: ExecutionProvider;
+  /** The ORT execution provider really in use while running, e.g. `cpu`, `webgpu`, `dml`. */
+  provider?: string;
+  /** GPU was asked for but no GPU provider loaded: the engine runs on the CPU. */
+  gpuFallback: boolean;
+  /** Why the engine is not running (state `failed`). */
+  error?: IpcErrorInfo;
 }
 
 export type ModelDownloadState = 'downloading' | 'verifying' | 'done' | 'failed' | 'canceled';
@@ -165,6 +185,15 @@ export interface EarshotInvokeApi {
   /** Starts (or resumes) a download; progress arrives as `modelDownloadProgress` events. */
   downloadModel(name: string): Promise<void>;
   cancelModelDownload(name: string): Promise<void>;
+  /**
+   * Deletes a downloaded model's files (and a partial download) and returns the new list.
+   * Refused with ASR_ERR_INVALID_CONFIG for the shipped model, the active model (select another
+   * first: deleting never switches the engine behind the user's back) and a model being downloaded;
+   * ASR_ERR_MODEL_NOT_FOUND when nothing of it is on disk.
+   */
+  deleteModel(name: string): Promise<ModelInfo[]>;
+  /** The local engine's state and the execution provider it really uses. */
+  getEngineStatus(): Promise<EngineStatus>;
 
   /** The renderer tells main when a dictation starts/stops (tray label, focus tracking). */
   setDictationActive(active: boolean): Promise<void>;
@@ -186,6 +215,7 @@ export interface EarshotEvents {
   settingsChanged: Settings;
   endpointChanged: GatewayEndpoint;
   hotkeyStatus: HotkeyStatus;
+  engineStatus: EngineStatus;
 }
 
 export type EarshotEventName = keyof EarshotEvents;
@@ -212,6 +242,8 @@ export const IpcChannel = {
   selectModel: 'earshot:select-model',
   downloadModel: 'earshot:download-model',
   cancelModelDownload: 'earshot:cancel-model-download',
+  deleteModel: 'earshot:delete-model',
+  getEngineStatus: 'earshot:get-engine-status',
   setDictationActive: 'earshot:set-dictation-active',
   insertText: 'earshot:insert-text',
   getInsertionCapability: 'earshot:get-insertion-capability',
@@ -226,4 +258,5 @@ export const IpcEventChannel = {
   settingsChanged: 'earshot:event:settings-changed',
   endpointChanged: 'earshot:event:endpoint-changed',
   hotkeyStatus: 'earshot:event:hotkey-status',
+  engineStatus: 'earshot:event:engine-status',
 } as const satisfies Record<EarshotEventName, string>;

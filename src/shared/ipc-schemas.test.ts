@@ -15,6 +15,11 @@ describe('IPC contract', () => {
     expect(ipcArgSchemas.deleteHistory.safeParse([[]]).success).toBe(false);
     expect(ipcArgSchemas.deleteHistory.safeParse([['1']]).success).toBe(false);
     expect(ipcArgSchemas.selectModel.safeParse(['../etc/passwd']).success).toBe(false);
+    expect(ipcArgSchemas.deleteModel.safeParse(['sherpa-onnx-streaming-zipformer-en-2023-06-26']).success).toBe(true);
+    expect(ipcArgSchemas.deleteModel.safeParse(['../models']).success).toBe(false);
+    expect(ipcArgSchemas.deleteModel.safeParse(['.']).success).toBe(false);
+    expect(ipcArgSchemas.deleteModel.safeParse([]).success).toBe(false);
+    expect(ipcArgSchemas.getEngineStatus.safeParse([]).success).toBe(true);
     expect(ipcArgSchemas.exportHistory.safeParse([{ format: 'docx' }]).success).toBe(false);
     expect(ipcArgSchemas.getVersion.safeParse(['extra']).success).toBe(false);
     expect(ipcArgSchemas.insertText.safeParse([42]).success).toBe(false);

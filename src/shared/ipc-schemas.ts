@@ -30,6 +30,8 @@ export const ipcArgSchemas = {
   selectModel: z.tuple([modelName]),
   downloadModel: z.tuple([modelName]),
   cancelModelDownload: z.tuple([modelName]),
+  deleteModel: z.tuple([modelName]),
+  getEngineStatus: z.tuple([]),
   setDictationActive: z.tuple([z.boolean()]),
   insertText: z.tuple([
     z.string().max(1_000_000),

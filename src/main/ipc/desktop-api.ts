@@ -1,5 +1,5 @@
 import type { HistoryEntry } from '../../shared/history-entry.ts';
-import type { ExportResult, GatewayEndpoint, HotkeyStatus } from '../../shared/ipc-contract.ts';
+import type { EngineStatus, ExportResult, GatewayEndpoint, HotkeyStatus } from '../../shared/ipc-contract.ts';
 import { validateEndpointSettings, type Settings } from '../../shared/settings.ts';
 import { exportFileName, exportTranscript } from '../../shared/transcript-export.ts';
 import type { Clipboard } from '../insertion/clipboard.ts';
@@ -24,6 +24,7 @@ export interface DesktopApiDeps {
   applySettings(previous: Settings, next: Settings): Promise<void>;
   /** Restarts the local engine on another model. */
   switchModel(name: string, dir: string): Promise<void>;
+  engineStatus(): EngineStatus;
   setDictationActive(active: boolean): Promise<void>;
   now?: () => Date;
 }
@@ -75,6 +76,14 @@ export function createDesktopApi(d: DesktopApiDeps): IpcHandlers {
 
     downloadModel: (name) => d.models.download(name),
     cancelModelDownload: (name) => d.models.cancel(name),
+
+    async deleteModel(name) {
+      const active = settings().activeModel;
+      await d.models.remove(name, active);
+      return d.models.list(active);
+    },
+
+    getEngineStatus: () => d.engineStatus(),
 
     setDictationActive: (active) => d.setDictationActive(active),
 

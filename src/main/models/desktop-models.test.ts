@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,24 @@ describe('DesktopModels over the real ModelStore', () => {
             license: 'MIT',
             notes: 'test model',
           },
+          {
+            name: 'shipped',
+            title: 'Shipped',
+            family: 'nemo-ctc',
+            engine_support: 'supported',
+            languages: ['en'],
+            bundled: true,
+            path: 'bundled/shipped',
+            url: null,
+            size_bytes: null,
+            size_approx: false,
+            sha256: null,
+            sha256_source: null,
+            archive_root: null,
+            files: fixture.files,
+            license: 'MIT',
+            notes: 'ships with the app',
+          },
         ],
       }),
       { ...defaultModelStoreConfig(path.join(work, 'models'), work), retries: 0, retryDelayMs: 0, extractIn: 'inline' },
@@ -80,7 +98,10 @@ describe('DesktopModels over the real ModelStore', () => {
   it('downloads with progress events, then the model is installed, selectable and recorded', async () => {
     const source = modelStore(fixture.sha256);
     const before = await new DesktopModels(source, () => {}).list('none');
-    expect(before).toMatchObject([{ name: 'tiny', installed: false, builtin: false, active: false }]);
+    expect(before).toMatchObject([
+      { name: 'tiny', installed: false, builtin: false, active: false },
+      { name: 'shipped', builtin: true },
+    ]);
 
     const events = await download(
       (emit) => new DesktopModels(source, emit, { onInstalled: (n) => recordDownloadedModel(n, source, store.models) }),
@@ -91,9 +112,43 @@ describe('DesktopModels over the real ModelStore', () => {
     expect(events.filter((e) => e.state === 'done')).toHaveLength(1);
 
     const models = new DesktopModels(source, () => {});
-    expect(await models.list('tiny')).toMatchObject([{ name: 'tiny', installed: true, active: true }]);
+    expect((await models.list('tiny'))[0]).toMatchObject({ name: 'tiny', installed: true, active: true });
     const dir = await models.resolve('tiny');
     expect(store.models.get('tiny')).toMatchObject({ name: 'tiny', path: dir, sha256: fixture.sha256, active: false });
+  });
+
+  it('deletes a downloaded model from disk and from the app database; refuses the shipped and the active model', async () => {
+    const source = modelStore(fixture.sha256);
+    const recorded = (n: string) => recordDownloadedModel(n, source, store.models);
+    await download((emit) => new DesktopModels(source, emit, { onInstalled: recorded }), 'tiny');
+    const models = new DesktopModels(source, () => {}, { onRemoved: (n) => store.models.remove(n) });
+    const dir = await models.resolve('tiny');
+    expect(existsSync(path.join(dir, 'tokens.txt'))).toBe(true);
+    expect(store.models.get('tiny')).toBeDefined();
+
+    await expect(models.remove('shipped', 'tiny')).rejects.toMatchObject({ code: 'ASR_ERR_INVALID_CONFIG', message: expect.stringMatching(/ships with Earshot/) });
+    await expect(models.remove('tiny', 'tiny')).rejects.toMatchObject({ code: 'ASR_ERR_INVALID_CONFIG', message: expect.stringMatching(/active model/) });
+    expect(existsSync(dir)).toBe(true);
+
+    await models.remove('tiny', 'shipped');
+    expect(existsSync(dir)).toBe(false);
+    expect(store.models.get('tiny')).toBeUndefined();
+    expect((await models.list('shipped'))[0]).toMatchObject({ name: 'tiny', installed: false });
+    await expect(models.resolve('tiny')).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_NOT_FOUND' });
+    // Nothing left to delete: a clear code, not a crash.
+    await expect(models.remove('tiny', 'shipped')).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_NOT_FOUND' });
+  });
+
+  it('a model being downloaded cannot be deleted', async () => {
+    const source = modelStore(fixture.sha256);
+    let models!: DesktopModels;
+    const finished = new Promise<ModelDownloadProgress>((resolve) => {
+      models = new DesktopModels(source, (p) => (p.state === 'canceled' || p.state === 'done') && resolve(p));
+    });
+    models.download('tiny');
+    await expect(models.remove('tiny', 'shipped')).rejects.toMatchObject({ code: 'ASR_ERR_INVALID_CONFIG', message: expect.stringMatching(/being downloaded/) });
+    models.cancel('tiny');
+    await finished;
   });
 
   it('a corrupted download fails with the checksum code and records nothing', async () => {

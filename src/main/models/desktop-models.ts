@@ -21,6 +21,8 @@ export interface ModelSource {
     name: string,
     options: { signal?: AbortSignal; onProgress?: (p: { phase: string; bytes: number; total: number | null }) => void },
   ): Promise<unknown>;
+  /** Deletes an installed model's files (serving's ModelStore.remove, as `earshot models rm`). */
+  remove(name: string): Promise<void>;
 }
 
 /** Model list, selection and downloads for the desktop UI, with progress pushed as events. */
@@ -31,16 +33,18 @@ export class DesktopModels {
   readonly #downloads = new Map<string, AbortController>();
 
   readonly #onInstalled: (name: string) => Promise<unknown>;
+  readonly #onRemoved: (name: string) => unknown;
 
   constructor(
     source: ModelSource,
     emit: (p: ModelDownloadProgress) => void,
-    options: { now?: () => number; onInstalled?: (name: string) => Promise<unknown> } = {},
+    options: { now?: () => number; onInstalled?: (name: string) => Promise<unknown>; onRemoved?: (name: string) => unknown } = {},
   ) {
     this.#source = source;
     this.#emit = emit;
     this.#now = options.now ?? Date.now;
     this.#onInstalled = options.onInstalled ?? (async () => undefined);
+    this.#onRemoved = options.onRemoved ?? (() => undefined);
   }
 
   async list(activeName: string): Promise<ModelInfo[]> {
@@ -66,6 +70,22 @@ export class DesktopModels {
       throw new AsrError(ErrorCode.ModelNotFound, `model '${name}' is not installed; download it first`);
     }
     return entry.path;
+  }
+
+  /**
+   * Deletes a downloaded model. Refuses (ASR_ERR_INVALID_CONFIG) the shipped model, the active
+   * one (the engine may have its files open; the user selects another first) and one being
+   * downloaded; ASR_ERR_MODEL_NOT_FOUND when nothing of it is on disk.
+   */
+  async remove(name: string, activeName: string): Promise<void> {
+    if (this.#downloads.has(name)) throw new AsrError(ErrorCode.InvalidConfig, `model '${name}' is being downloaded; cancel the download first`);
+    const entry = (await this.#source.list()).find((m) => m.name === name);
+    if (entry?.state === 'bundled') throw new AsrError(ErrorCode.InvalidConfig, `model '${name}' ships with Earshot and cannot be deleted`);
+    if (name === activeName) {
+      throw new AsrError(ErrorCode.InvalidConfig, `model '${name}' is the active model; select another model before deleting it`);
+    }
+    await this.#source.remove(name);
+    await this.#onRemoved(name);
   }
 
   isDownloading(name: string): boolean {
