@@ -115,7 +115,7 @@ export function App({ platform }: { platform: Platform }): JSX.Element {
                 />
               )}
               {t.id === 'history' && view === 'history' && <HistoryView api={api} refreshKey={historyVersion} />}
-              {t.id === 'models' && view === 'models' && <ModelManager api={api} canManage={platform.capabilities.manageModels} />}
+              {t.id === 'models' && view === 'models' && <ModelManager api={api} canManage={platform.capabilities.manageModels} settings={settings} onPatch={patch} />}
               {t.id === 'settings' && <SettingsView api={api} settings={settings} desktop={platform.kind === 'electron'} onPatch={patch} />}
             </section>
           ))

@@ -1,5 +1,8 @@
 import { memo, useCallback, useEffect, useState, type JSX } from 'react';
-import type { EarshotApi, ModelDownloadProgress, ModelInfo } from '../../../shared/ipc-contract.ts';
+import type { EarshotApi, EngineStatus, ModelDownloadProgress, ModelInfo } from '../../../shared/ipc-contract.ts';
+import type { ExecutionProvider, Settings, SettingsPatch } from '../../../shared/settings.ts';
+import { describeEngineStatus } from '../models/engine-status-text.ts';
+import { isDownloading, modelRowActions } from '../models/model-row-actions.ts';
 import { errorMessage } from './error-message.ts';
 
 function formatBytes(n: number): string {
@@ -10,7 +13,6 @@ function formatBytes(n: number): string {
 
 function ProgressRow({ p, onCancel }: { p: ModelDownloadProgress; onCancel(): void }): JSX.Element {
   const pct = p.totalBytes > 0 ? Math.round((p.receivedBytes / p.totalBytes) * 100) : undefined;
-  const busy = p.state === 'downloading' || p.state === 'verifying';
   return (
     <div className="download">
       <progress max={100} value={pct} aria-label={`Download of ${p.name}`} />
@@ -18,7 +20,7 @@ function ProgressRow({ p, onCancel }: { p: ModelDownloadProgress; onCancel(): vo
         {p.state === 'verifying' ? 'Verifying checksum…' : p.state === 'downloading' ? `${pct ?? '?'} % of ${formatBytes(p.totalBytes)}` : p.state}
         {p.error && ` — ${p.error.message} (${p.error.code})`}
       </span>
-      {busy && (
+      {isDownloading(p) && (
         <button type="button" onClick={onCancel}>
           Cancel
         </button>
@@ -27,10 +29,56 @@ function ProgressRow({ p, onCancel }: { p: ModelDownloadProgress; onCancel(): vo
   );
 }
 
-/** The model catalog: install (download with progress, cancel), choose the active model. */
-function ModelManagerImpl({ api, canManage }: { api: EarshotApi; canManage: boolean }): JSX.Element {
+/** Asks before deleting; focus lands on the safe answer, Escape keeps the model. */
+function ConfirmDelete({ name, onConfirm, onKeep }: { name: string; onConfirm(): void; onKeep(): void }): JSX.Element {
+  return (
+    <div className="model-actions confirm" role="group" aria-label={`Delete ${name}?`} onKeyDown={(e) => e.key === 'Escape' && onKeep()}>
+      <span>Delete {name} from this computer? You can download it again later.</span>
+      <button type="button" className="danger" onClick={onConfirm}>
+        Delete
+      </button>
+      <button type="button" autoFocus onClick={onKeep}>
+        Keep
+      </button>
+    </div>
+  );
+}
+
+/** CPU/GPU choice for the local engine, and the provider it really runs on. */
+function ExecutionChoice({ api, settings, canManage, onPatch }: { api: EarshotApi; settings: Settings; canManage: boolean; onPatch(p: SettingsPatch): Promise<boolean> }): JSX.Element {
+  const [status, setStatus] = useState<EngineStatus | undefined>();
+  useEffect(() => {
+    void api.getEngineStatus().then(setStatus, () => undefined);
+    return api.on('engineStatus', setStatus);
+  }, [api]);
+  const local = canManage && settings.engineMode === 'local';
+  const described = status && describeEngineStatus(status);
+  const choose = (v: ExecutionProvider) => void onPatch({ executionProvider: v });
+  return (
+    <fieldset className="execution">
+      <legend>Run the model on</legend>
+      <label className="radio">
+        <input type="radio" name="execution-provider" value="cpu" checked={settings.executionProvider === 'cpu'} disabled={!local} onChange={() => choose('cpu')} />
+        <span>CPU — works everywhere</span>
+      </label>
+      <label className="radio">
+        <input type="radio" name="execution-provider" value="gpu" checked={settings.executionProvider === 'gpu'} disabled={!local} onChange={() => choose('gpu')} />
+        <span>GPU when available — falls back to the CPU by itself</span>
+      </label>
+      {described && (
+        <p className={described.notice ? 'message message-notice' : 'muted'} role="status" aria-live="polite" data-testid="engine-status">
+          {described.text}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+/** The model catalog: install (download with progress, cancel), delete, choose the active model and the hardware. */
+function ModelManagerImpl({ api, canManage, settings, onPatch }: { api: EarshotApi; canManage: boolean; settings: Settings; onPatch(p: SettingsPatch): Promise<boolean> }): JSX.Element {
   const [models, setModels] = useState<ModelInfo[]>([]);
   const [progress, setProgress] = useState<Record<string, ModelDownloadProgress>>({});
+  const [confirming, setConfirming] = useState<string | undefined>();
   const [message, setMessage] = useState('');
 
   const refresh = useCallback(async () => {
@@ -58,6 +106,14 @@ function ModelManagerImpl({ api, canManage }: { api: EarshotApi; canManage: bool
     }
   };
 
+  const remove = (name: string) =>
+    act(async () => {
+      setConfirming(undefined);
+      setModels(await api.deleteModel(name));
+      setProgress(({ [name]: _gone, ...rest }) => rest);
+      setMessage(`Deleted ${name}.`);
+    });
+
   return (
     <div className="model-manager">
       {!canManage && (
@@ -65,13 +121,14 @@ function ModelManagerImpl({ api, canManage }: { api: EarshotApi; canManage: bool
           This page shows the models of the server you are connected to. Downloading and switching models is available in the desktop app only.
         </p>
       )}
+      <ExecutionChoice api={api} settings={settings} canManage={canManage} onPatch={onPatch} />
       <p className="muted" role="status" aria-live="polite">
         {message}
       </p>
       <ul className="model-list" data-testid="model-list">
         {models.map((m) => {
           const p = progress[m.name];
-          const downloading = p && (p.state === 'downloading' || p.state === 'verifying');
+          const can = modelRowActions(m, p, canManage);
           return (
             <li key={m.name} className={`model ${m.active ? 'is-active' : ''}`}>
               <div className="model-head">
@@ -82,19 +139,29 @@ function ModelManagerImpl({ api, canManage }: { api: EarshotApi; canManage: bool
                 </span>
               </div>
               {m.description && <p className="model-description">{m.description}</p>}
-              {canManage && (
-                <div className="model-actions">
-                  {m.installed && !m.active && (
-                    <button type="button" onClick={() => void act(async () => setModels(await api.selectModel(m.name)))}>
-                      Use this model
-                    </button>
-                  )}
-                  {!m.installed && !downloading && (
-                    <button type="button" onClick={() => void act(() => api.downloadModel(m.name))}>
-                      Download
-                    </button>
-                  )}
-                </div>
+              {confirming === m.name ? (
+                <ConfirmDelete name={m.name} onConfirm={() => void remove(m.name)} onKeep={() => setConfirming(undefined)} />
+              ) : (
+                canManage && (
+                  <div className="model-actions">
+                    {can.select && (
+                      <button type="button" onClick={() => void act(async () => setModels(await api.selectModel(m.name)))}>
+                        Use this model
+                      </button>
+                    )}
+                    {can.download && (
+                      <button type="button" onClick={() => void act(() => api.downloadModel(m.name))}>
+                        Download
+                      </button>
+                    )}
+                    {can.delete && (
+                      <button type="button" className="danger" aria-label={`Delete ${m.name}`} onClick={() => setConfirming(m.name)}>
+                        Delete
+                      </button>
+                    )}
+                    {can.deleteBlocked && <span className="muted">{can.deleteBlocked}</span>}
+                  </div>
+                )
               )}
               {p && <ProgressRow p={p} onCancel={() => void act(() => api.cancelModelDownload(m.name))} />}
             </li>

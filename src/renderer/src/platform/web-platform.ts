@@ -3,6 +3,7 @@ import type {
   EarshotApi,
   EarshotEventName,
   EarshotEvents,
+  EngineStatus,
   ExportRequest,
   GatewayEndpoint,
   HotkeyStatus,
@@ -105,6 +106,11 @@ export function createWebPlatform(win: Window): Platform {
     cancelModelDownload: async () => {
       throw new AsrError(ErrorCode.Download, `model downloads are ${DESKTOP_ONLY}`);
     },
+    deleteModel: async (): Promise<ModelInfo[]> => {
+      throw new AsrError(ErrorCode.BadRequest, `the server keeps its models; deleting models is ${DESKTOP_ONLY}`);
+    },
+    // The page's server (or the team cluster) runs the engine and picks its provider.
+    getEngineStatus: async (): Promise<EngineStatus> => ({ state: 'remote', requestedProvider: settings.get().executionProvider, gpuFallback: false }),
     setDictationActive: async () => undefined,
     insertText: async (text): Promise<InsertionResult> => ({
       outcome: 'skipped',
