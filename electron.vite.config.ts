@@ -6,8 +6,14 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The worker pool's thread entry is bundled beside index.js (see src/main/index.ts).
-        input: { index: resolve('src/main/index.ts'), 'worker-main': resolve('src/serving/transport/worker-main.ts') },
+        // Worker-thread entries are bundled beside index.js, which passes their URLs (src/main/index.ts):
+        // the recognizer pool's thread and the model-archive unpacker. Neither may import electron
+        // (src/main/packaged-bundle.test.ts builds this config and runs both with plain Node).
+        input: {
+          index: resolve('src/main/index.ts'),
+          'worker-main': resolve('src/serving/transport/worker-main.ts'),
+          'archive-extract-worker': resolve('src/serving/models/archive-extract-worker.ts'),
+        },
         external: ['onnxruntime-node', 'better-sqlite3', 'sherpa-onnx-node'],
       },
     },

@@ -19,7 +19,8 @@ startDesktopApp({
   startServer: localServerStarter({ logger, workerEntry: new URL('./worker-main.js', import.meta.url) }),
   modelSource: new ModelStore(
     loadCatalog(join(resources, 'models', 'catalog.json')),
-    defaultModelStoreConfig(defaultModelsDir(), resources),
+    // Unpacking runs in a worker thread: its bundled entry sits beside this file (electron.vite.config.ts).
+    { ...defaultModelStoreConfig(defaultModelsDir(), resources), extractWorkerEntry: new URL('./archive-extract-worker.js', import.meta.url) },
   ),
   fallbackModel: 'earshot-en-small',
   preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
