@@ -56,7 +56,7 @@ def pick_voice(r):
 
 def tts_job(job):
     """One synthetic training utterance -> (float16 feats, text, source) or None."""
-    i, text, engine, voice, seed = job
+    i, text, engine, voice, seed, clean_prob = job
     rng = np.random.default_rng(seed)
     try:
         x = audio.tts(engine, voice, text, rate=rng.uniform(0.8, 1.3),
@@ -65,13 +65,13 @@ def tts_job(job):
         return None
     if len(x) < 1600:
         return None
-    x = audio.augment(rng, x)
+    x = audio.augment(rng, x, clean_prob=clean_prob)
     return audio.fbank(x).astype(np.float16), text, f"{engine}:{voice}"
 
 
 def fsdd_job(job):
     """FSDD train clips (one digit or a same-speaker digit sequence), augmented."""
-    files, seed = job
+    files, seed, clean_prob = job
     rng = np.random.default_rng(seed)
     parts, words = [], []
     for f in files:
@@ -80,7 +80,7 @@ def fsdd_job(job):
         parts.append(np.zeros(int(rng.uniform(0.03, 0.3) * audio.SR), np.float32))
         words.append(textgen.DIGITS[int(os.path.basename(f).split("_")[0])])
     x = np.concatenate(parts[:-1])
-    x = audio.augment(rng, x, clean_prob=0.2, band_prob=0.0, speed=rng.uniform(0.88, 1.12))
+    x = audio.augment(rng, x, clean_prob=clean_prob, band_prob=0.0, speed=rng.uniform(0.88, 1.12))
     return audio.fbank(x).astype(np.float16), " ".join(words), "fsdd"
 
 
@@ -116,12 +116,21 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="debug: only this many TTS jobs")
     ap.add_argument("--no-festival", action="store_true",
                     help="speak festival's share with espeak-ng instead (festival is slow)")
+    ap.add_argument("--clean-prob", type=float, default=0.25,
+                    help="share of TTS utterances left without noise and reverberation")
+    ap.add_argument("--voice-seed", type=int, default=None,
+                    help="seed for voices, rates and augmentation (default --seed); the texts "
+                         "and the held-out split always follow --seed")
+    ap.add_argument("--max-utts", type=int, default=0,
+                    help="stop after this many training utterances (a random mix of all jobs)")
     ap.add_argument("--resume-shard", type=int, default=0,
                     help="continue an interrupted run: skip the jobs of shards 0..N-1")
     a = ap.parse_args()
     os.makedirs(os.path.join(a.out, "eval"), exist_ok=True)
     r = random.Random(a.seed)
     train, held = textgen.build_texts(a.seed)
+    if a.voice_seed is not None:
+        r = random.Random(a.voice_seed)
     extra = [t for t in train if len(t.split()) >= 5 and r.random() < a.repeat_fortunes]
     texts = train + extra
     jobs = [(i, t, *pick_voice(r), r.randrange(2 ** 31)) for i, t in enumerate(texts)]
@@ -162,13 +171,17 @@ def main():
             open(os.path.join(a.out, "eval", "done"), "w").close()
         print(f"eval wavs: {len(ejobs)} in {time.time() - t0:.0f}s", flush=True)
         # Interleave FSDD and TTS jobs so that every shard has the full mix.
-        tagged = [(fsdd_job, j) for j in fjobs] + [(tts_job, j) for j in jobs]
+        fsdd_clean = 0.2 if a.clean_prob <= 0.25 else a.clean_prob  # FSDD: 0.2 by default
+        tagged = [(fsdd_job, (*j, fsdd_clean)) for j in fjobs] + \
+            [(tts_job, (*j, a.clean_prob)) for j in jobs]
         r.shuffle(tagged)
         tagged = tagged[a.resume_shard * a.shard_size:]
         shards.n = a.resume_shard
         for n, res in enumerate(pool.imap(run_job, tagged, chunksize=8)):
             if res is not None:
                 shards.add(*res)
+            if a.max_utts and len(shards.texts) >= a.max_utts:
+                break
             if n % 1000 == 0:
                 print(f"{n}/{len(tagged)} {shards.hours:.2f} h {time.time() - t0:.0f}s",
                       flush=True)

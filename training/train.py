@@ -37,12 +37,15 @@ def train_bpe(text_file, prefix, vocab_size, seed):
     return spm.SentencePieceProcessor(model_file=prefix + ".model")
 
 
-def make_batches(lengths, max_frames, rng, max_len=None):
+def make_batches(lengths, max_frames, rng, max_len=None, keep=None):
     """Length-sorted buckets so that padded size B * T_max <= max_frames; shuffled.
-    With max_len, only utterances of at most max_len frames (curriculum)."""
+    With max_len, only utterances of at most max_len frames; with keep (a bool mask), only
+    those utterances (both for the curriculum)."""
     order = np.argsort(lengths)
     if max_len:
         order = [i for i in order if lengths[i] <= max_len]
+    if keep is not None:
+        order = [i for i in order if keep[i]]
     batches, cur = [], []
     for i in order:
         if cur and (len(cur) + 1) * lengths[i] > max_frames:
@@ -71,31 +74,35 @@ def spec_augment(x, rng, mean):
 
 
 class ShardData:
-    """All complete shards (shard_NNN.npy + .json) from synth.py, held in memory."""
+    """All complete shards (shard_NNN.npy + .json) from synth.py in one or more folders,
+    held in memory. items[i] = (feature array index, offset, frames, folder index)."""
 
-    def __init__(self, path, sp):
-        self.path, self.sp = path, sp
+    def __init__(self, paths, sp):
+        self.paths, self.sp = paths, sp
+        self.shards = [0] * len(paths)
         self.feats, self.items, self.targets, self.lengths = [], [], [], np.zeros(0, int)
 
     def refresh(self):
-        n = len(self.feats)
-        while os.path.exists(os.path.join(self.path, f"shard_{n:03d}.json")):
-            p = os.path.join(self.path, f"shard_{n:03d}")
-            self.feats.append(np.load(p + ".npy"))
-            for e in json.load(open(p + ".json")):
-                self.items.append((n, e["offset"], e["frames"]))
-                self.targets.append(self.sp.encode(e["text"]))
-            n += 1
+        for d, path in enumerate(self.paths):
+            n = self.shards[d]
+            while os.path.exists(os.path.join(path, f"shard_{n:03d}.json")):
+                p = os.path.join(path, f"shard_{n:03d}")
+                self.feats.append(np.load(p + ".npy"))
+                for e in json.load(open(p + ".json")):
+                    self.items.append((len(self.feats) - 1, e["offset"], e["frames"], d))
+                    self.targets.append(self.sp.encode(e["text"]))
+                n += 1
+            self.shards[d] = n
         self.lengths = np.array([it[2] for it in self.items])
-        print(f"data: {n} shards, {len(self.items)} utts, {self.lengths.sum() / 360000:.2f} h",
-              flush=True)
+        print(f"data: {self.shards} shards, {len(self.items)} utts, "
+              f"{self.lengths.sum() / 360000:.2f} h", flush=True)
 
     def collate(self, ids, chunk):
         lens = [self.items[i][2] for i in ids]
         tmax = pad_features(torch.zeros(max(lens), 1), chunk).shape[0]
         x = torch.full((len(ids), tmax, 80), SILENCE_LOGMEL)
         for k, i in enumerate(ids):
-            s, o, n = self.items[i]
+            s, o, n, _ = self.items[i]
             x[k, :n] = torch.from_numpy(self.feats[s][o:o + n].astype(np.float32))
         return x, torch.tensor(lens)
 
@@ -145,7 +152,9 @@ def export(model, sp, exp, step):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default="/tmp/earshot-data")
+    ap.add_argument("--data", default="/tmp/earshot-data",
+                    help="synth.py output folder(s), comma-separated; the first one gives the "
+                         "BPE text, the normalization statistics and the dev set")
     ap.add_argument("--exp", default="/tmp/earshot-exp")
     ap.add_argument("--budget-min", type=float, default=95)
     ap.add_argument("--export-min", type=float, default=12)
@@ -161,7 +170,11 @@ def main():
     ap.add_argument("--specaug", type=int, default=1, help="0 disables SpecAugment")
     ap.add_argument("--curriculum-steps", type=int, default=0,
                     help="first N steps (after a resume: N more) on short utterances only")
-    ap.add_argument("--curriculum-frames", type=int, default=250)
+    ap.add_argument("--curriculum-frames", type=int, default=250,
+                    help="longest utterance during the curriculum (0: no length limit)")
+    ap.add_argument("--curriculum-folders", type=int, default=0,
+                    help="during the curriculum use only the first N --data folders (e.g. a "
+                         "cleaner set first; 0: all)")
     ap.add_argument("--init-from", default="",
                     help="checkpoint whose weights (except the CTC head) start a new run")
     ap.add_argument("--reset-opt", action="store_true",
@@ -172,9 +185,10 @@ def main():
     rng = random.Random(a.seed)
     os.makedirs(a.exp, exist_ok=True)
 
-    sp = train_bpe(os.path.join(a.data, "train_text.txt"), os.path.join(a.exp, "bpe"), a.vocab,
-                   a.seed)
-    data = ShardData(a.data, sp)
+    folders = a.data.split(",")
+    sp = train_bpe(os.path.join(folders[0], "train_text.txt"), os.path.join(a.exp, "bpe"),
+                   a.vocab, a.seed)
+    data = ShardData(folders, sp)
     data.refresh()
     feats = data.feats[0]
 
@@ -205,7 +219,7 @@ def main():
         warm_from = step if a.reset_opt else 0
         print(f"resumed at step {step}, {elapsed / 60:.1f} min", flush=True)
 
-    dev = load_eval(a.data, "espeak_heldout", 300)[::10]  # 30 utts, monitoring only
+    dev = load_eval(folders[0], "espeak_heldout", 300)[::10]  # 30 utts, monitoring only
     budget = a.budget_min * 60
     mean = model.feat_mean.clone()
     t_start = time.time() - elapsed
@@ -214,8 +228,11 @@ def main():
     while not done:
         data.refresh()  # picks up shards that synth.py finished meanwhile
         in_curriculum = step < warm_from + a.curriculum_steps
+        keep = None
+        if in_curriculum and a.curriculum_folders:
+            keep = np.array([it[3] < a.curriculum_folders for it in data.items])
         batches = make_batches(data.lengths, a.max_frames, rng,
-                               a.curriculum_frames if in_curriculum else None)
+                               a.curriculum_frames if in_curriculum else None, keep)
         for bi, ids in enumerate(batches):
             if in_curriculum and step >= warm_from + a.curriculum_steps:
                 break  # curriculum over: rebuild batches from all utterances
