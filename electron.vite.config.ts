@@ -14,7 +14,8 @@ export default defineConfig({
           'worker-main': resolve('src/serving/transport/worker-main.ts'),
           'archive-extract-worker': resolve('src/serving/models/archive-extract-worker.ts'),
         },
-        external: ['onnxruntime-node', 'better-sqlite3', 'sherpa-onnx-node'],
+        // pffft-wasm's Emscripten glue finds its .wasm beside itself, so it stays in node_modules.
+        external: ['onnxruntime-node', 'better-sqlite3', 'sherpa-onnx-node', '@echogarden/pffft-wasm/simd'],
       },
     },
   },

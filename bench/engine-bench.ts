@@ -2,7 +2,7 @@
  * Engine benchmark (not a test): Earshot's engine vs sherpa-onnx-node's OnlineRecognizer on the
  * same model files and the same audio, side by side in one run.
  *
- *   npm run bench:engine -- [--model DIR] [--streams 64] [--batches 1,4,16,64] [--threads 1] [--repeats 2]
+ *   npm run bench:engine -- [--model DIR] [--streams 64] [--batches 1,4,16,64] [--threads 1] [--repeats 2] [--fbank wasm|js]
  *
  * Model: --model, else models/earshot-en-small if present, else a random-weight model of the
  * shipped architecture at full size (generated into .fixtures/). Audio: N streams of jfk.wav,
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { OnlineFbank } from '../src/engine/features/online-fbank.ts';
+import { loadPowerSpectrum, type PowerSpectrumKernel, type SpectrumBackend } from '../src/engine/features/power-spectrum.ts';
 import { createOnlineRecognizer } from '../src/engine/online-recognizer.ts';
 import { EngineStream } from '../src/engine/online-stream.ts';
 import type { OnlineRecognizer, OnlineStream } from '../src/engine/recognizer-api.ts';
@@ -30,6 +31,8 @@ const { values: args } = parseArgs({
     batches: { type: 'string', default: '1,4,16,64' },
     threads: { type: 'string', default: '1' },
     repeats: { type: 'string', default: '2' },
+    /** FFT kernel of Earshot's fbank: wasm (default) or js (the float64 FFT of before 2026-11-27). */
+    fbank: { type: 'string', default: 'wasm' },
     /** Internal: measure one engine's per-stream memory in a fresh process and print it. */
     'memory-of': { type: 'string' },
   },
@@ -38,6 +41,7 @@ const numStreams = Number(args.streams);
 const batches = String(args.batches).split(',').map(Number);
 const threads = Number(args.threads);
 const REPEATS = Number(args.repeats);
+const fbankBackend = args.fbank as SpectrumBackend;
 
 function pickModel(): string {
   if (args.model) return args.model;
@@ -130,11 +134,11 @@ function runSherpa(batch: number): Run {
   return { feedS, decodeS: seconds(t1), cpuS: cpuSeconds(c0), feedCpuS, calls };
 }
 
-/** CPU seconds of our fbank alone over all the audio. */
-function fbankOnly(): number {
+/** CPU seconds of our fbank alone over all the audio, with the given FFT kernel. */
+function fbankOnly(spectrum: PowerSpectrumKernel): number {
   const c0 = process.cpuUsage();
   for (const samples of audio) {
-    const f = new OnlineFbank();
+    const f = new OnlineFbank({}, spectrum);
     f.acceptWaveform(samples);
     f.inputFinished();
   }
@@ -157,15 +161,20 @@ async function memoryPerStream(feed: (samples: Float32Array) => void, decodeAll:
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
 async function main(): Promise<void> {
-  const ours = await createOnlineRecognizer({ modelDir, numThreads: threads });
+  const ours = await createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend });
   const core = cpus()[0]?.model ?? '?';
   console.log(`# Earshot engine vs sherpa-onnx-node 1.13.8 (${new Date().toISOString().slice(0, 10)})`);
   console.log(`model: ${modelDir} (${ours.modelInfo.family}), provider ${ours.provider}, intra-op threads ${threads}`);
   console.log(`machine: ${cpus().length} cores (${core}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`);
   console.log(`audio: ${numStreams} streams × ${fmt(jfk.samples.length / 16000, 2)} s of jfk.wav (rotated), + 0.66 s tail each; best of ${REPEATS} runs\n`);
 
-  const fb = fbankOnly();
-  console.log(`fbank only (ours, OnlineFbank, incl. JIT warm-up): ${fmt(audioSeconds / fb, 0)}× real time per core\n`);
+  const rates = [];
+  for (const backend of ['js', 'wasm'] as const) {
+    const kernel = await loadPowerSpectrum(512, backend);
+    fbankOnly(kernel); // JIT warm-up
+    rates.push(`${kernel.name} ${fmt(audioSeconds / fbankOnly(kernel), 0)}×`);
+  }
+  console.log(`fbank only (ours, OnlineFbank, whole-file chunks, after warm-up), real time per core: ${rates.join(', ')} (the recognizer uses ${(await loadPowerSpectrum(512, fbankBackend)).name})\n`);
 
   console.log('| batch | engine | × real time (wall) | RT streams per core (CPU time) | wall s: feed+fbank / decode | CPU s: feed+fbank / decode | calls |');
   console.log('|---|---|---|---|---|---|---|');
@@ -196,7 +205,7 @@ async function main(): Promise<void> {
 function memoryInChild(engine: 'earshot' | 'sherpa-onnx'): number {
   const out = execFileSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--model', modelDir, '--streams', String(numStreams), '--threads', String(threads), '--memory-of', engine],
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--model', modelDir, '--streams', String(numStreams), '--threads', String(threads), '--fbank', fbankBackend, '--memory-of', engine],
     { encoding: 'utf8' },
   );
   return Number(out.trim().split('\n').pop());
@@ -204,7 +213,7 @@ function memoryInChild(engine: 'earshot' | 'sherpa-onnx'): number {
 
 async function measureMemoryOf(engine: string): Promise<void> {
   if (engine === 'earshot') {
-    const rec = await createOnlineRecognizer({ modelDir, numThreads: threads });
+    const rec = await createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend });
     const streams: OnlineStream[] = [];
     const kb = await memoryPerStream(
       (samples) => {

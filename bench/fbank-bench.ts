@@ -4,6 +4,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { OnlineFbank } from '../src/engine/features/online-fbank.ts';
 import { PARAFORMER_FBANK_OPTIONS, type FbankOptions } from '../src/engine/features/fbank-options.ts';
+import { SPECTRUM_BACKENDS, loadPowerSpectrum, type PowerSpectrumKernel } from '../src/engine/features/power-spectrum.ts';
 import { Resampler } from '../src/engine/features/resampler.ts';
 
 const seconds = Number(process.argv[2] ?? 60);
@@ -40,10 +41,10 @@ function rates(t: { cpu: number; wall: number }): string {
   return `${Math.round((seconds * 1000) / t.cpu)}× real time per CPU-second (wall ${t.wall.toFixed(1)} ms: ${Math.round((seconds * 1000) / t.wall)}×)`;
 }
 
-function benchFbank(name: string, options: Partial<FbankOptions>, audio: Float32Array, chunk: number): void {
+function benchFbank(name: string, options: Partial<FbankOptions>, audio: Float32Array, chunk: number, spectrum?: PowerSpectrumKernel): void {
   let frames = 0;
   const t = best(5, () => {
-    const fbank = new OnlineFbank(options);
+    const fbank = new OnlineFbank(options, spectrum);
     for (let i = 0; i < audio.length; i += chunk) {
       fbank.acceptWaveform(audio.subarray(i, i + chunk));
       fbank.discardFramesBefore(fbank.numFramesReady);
@@ -52,7 +53,7 @@ function benchFbank(name: string, options: Partial<FbankOptions>, audio: Float32
     frames = fbank.numFramesReady;
   });
   const fps = (frames / t.cpu) * 1000;
-  console.log(`fbank ${name.padEnd(28)} ${frames} frames in ${t.cpu.toFixed(1)} ms CPU: ${Math.round(fps)} frames/s, ${rates(t)}`);
+  console.log(`fbank ${(spectrum?.name ?? 'js-float64').padEnd(17)} ${name.padEnd(28)} ${frames} frames in ${t.cpu.toFixed(1)} ms CPU: ${Math.round(fps)} frames/s, ${rates(t)}`);
 }
 
 function benchResampler(rate: number, chunk: number): void {
@@ -67,7 +68,10 @@ function benchResampler(rate: number, chunk: number): void {
 
 console.log(`node ${process.version}, ${seconds} s of audio per run, best of 5, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load ${os.loadavg()[0].toFixed(1)}`);
 const audio16k = signal(16000);
-benchFbank('sherpa/povey, 100 ms chunks', {}, audio16k, 1600);
-benchFbank('sherpa/povey, 10 ms chunks', {}, audio16k, 160);
-benchFbank('paraformer/hamming, 600 ms', PARAFORMER_FBANK_OPTIONS, audio16k, 9600);
+for (const backend of SPECTRUM_BACKENDS) {
+  const kernel = await loadPowerSpectrum(512, backend);
+  benchFbank('sherpa/povey, 100 ms chunks', {}, audio16k, 1600, kernel);
+  benchFbank('sherpa/povey, 10 ms chunks', {}, audio16k, 160, kernel);
+  benchFbank('paraformer/hamming, 600 ms', PARAFORMER_FBANK_OPTIONS, audio16k, 9600, kernel);
+}
 for (const rate of [8000, 44100, 48000]) benchResampler(rate, Math.round(rate / 10));

@@ -1,6 +1,7 @@
 import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
 import { DEFAULT_ENDPOINT_CONFIG } from './endpoint.ts';
+import { SPECTRUM_BACKENDS, type SpectrumBackend } from './features/power-spectrum.ts';
 import type { DecodingMethod, EndpointRule, OnlineRecognizerConfig } from './recognizer-api.ts';
 
 /** The public config plus engine-only knobs (sherpa-onnx options with the same meaning). */
@@ -9,6 +10,11 @@ export interface EngineRecognizerConfig extends OnlineRecognizerConfig {
   preferInt8: boolean;
   /** Subtracted from the blank logit of transducers (0 = off). */
   blankPenalty: number;
+  /**
+   * FFT of the fbank: 'wasm' (PFFFT, SIMD, float32 like sherpa-onnx's kaldi-native-fbank; the
+   * default, falls back to 'js' where WebAssembly SIMD is missing) or 'js' (float64).
+   */
+  fbankBackend: SpectrumBackend;
 }
 
 export type EngineRecognizerConfigInput = Partial<Omit<EngineRecognizerConfig, 'endpoint'>> & {
@@ -24,6 +30,7 @@ export const DEFAULT_RECOGNIZER_CONFIG: Omit<EngineRecognizerConfig, 'modelDir'>
   endpoint: DEFAULT_ENDPOINT_CONFIG,
   preferInt8: false,
   blankPenalty: 0,
+  fbankBackend: 'wasm',
 };
 
 const DECODING_METHODS: readonly DecodingMethod[] = ['greedy_search', 'modified_beam_search'];
@@ -55,6 +62,7 @@ export function validateRecognizerConfig(c: EngineRecognizerConfig): void {
   }
   if (typeof c.preferInt8 !== 'boolean') fail('preferInt8 must be a boolean');
   if (!Number.isFinite(c.blankPenalty) || c.blankPenalty < 0) fail(`blankPenalty must be a number >= 0, got ${c.blankPenalty}`);
+  if (!SPECTRUM_BACKENDS.includes(c.fbankBackend)) fail(`fbankBackend must be one of ${SPECTRUM_BACKENDS.join(', ')}, got ${String(c.fbankBackend)}`);
   if (typeof c.endpoint.enabled !== 'boolean') fail('endpoint.enabled must be a boolean');
   for (const name of ['rule1', 'rule2', 'rule3'] as const) validateRule(c.endpoint[name], name, fail);
 }

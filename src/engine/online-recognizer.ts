@@ -6,6 +6,8 @@ import type { SearchDecoder } from './decoder/search-decoder.ts';
 import { SymbolTable } from './decoder/symbol-table.ts';
 import { TransducerGreedyDecoder } from './decoder/transducer-greedy-decoder.ts';
 import { OUTPUT_SUBSAMPLING, isEndpoint } from './endpoint.ts';
+import { createFbankOptions, frameGeometry } from './features/fbank-options.ts';
+import { loadPowerSpectrum, type PowerSpectrumKernel } from './features/power-spectrum.ts';
 import { loadModel } from './model/model-detector.ts';
 import type { StreamingModel } from './model/streaming-model.ts';
 import {
@@ -31,7 +33,8 @@ export async function createOnlineRecognizer(input: EngineRecognizerConfigInput)
         `${model.tokensPath} has ${symbols.size} tokens, the model outputs ${model.vocabSize} classes`,
       );
     }
-    return new EngineRecognizer(model, symbols, searchFor(model, symbols, config), config);
+    const spectrum = await loadPowerSpectrum(frameGeometry(createFbankOptions({ sampleRate: SAMPLE_RATE })).fftSize, config.fbankBackend);
+    return new EngineRecognizer(model, symbols, searchFor(model, symbols, config), config, spectrum);
   } catch (err) {
     await model.dispose();
     throw err;
@@ -67,6 +70,7 @@ class EngineRecognizer implements OnlineRecognizer {
     private readonly symbols: SymbolTable,
     private readonly search: SearchDecoder<unknown>,
     private readonly config: EngineRecognizerConfig,
+    private readonly spectrum: PowerSpectrumKernel,
   ) {
     const enc = model.encoder;
     this.modelInfo = {
@@ -81,7 +85,7 @@ class EngineRecognizer implements OnlineRecognizer {
 
   createStream(): OnlineStream {
     const enc = this.model.encoder;
-    return new EngineStream(this, SAMPLE_RATE, enc.featureDim, enc.initStates(), this.search.initial());
+    return new EngineStream(this, SAMPLE_RATE, enc.featureDim, enc.initStates(), this.search.initial(), this.spectrum);
   }
 
   isReady(stream: OnlineStream): boolean {

@@ -1,6 +1,7 @@
 import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
 import { OnlineFbank } from './features/online-fbank.ts';
+import type { PowerSpectrumKernel } from './features/power-spectrum.ts';
 import { Resampler, validateSampleRate } from './features/resampler.ts';
 import type { StateData } from './model/state-batching.ts';
 import type { OnlineStream } from './recognizer-api.ts';
@@ -33,8 +34,9 @@ export class EngineStream<S = unknown> implements OnlineStream {
     featureDim: number,
     states: StateData[],
     search: S,
+    spectrum?: PowerSpectrumKernel,
   ) {
-    this.fbank = new OnlineFbank({ sampleRate: modelSampleRate, numBins: featureDim });
+    this.fbank = new OnlineFbank({ sampleRate: modelSampleRate, numBins: featureDim }, spectrum);
     this.states = states;
     this.search = search;
   }

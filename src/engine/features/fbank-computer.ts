@@ -1,7 +1,9 @@
+import { AsrError } from '../../shared/errors.ts';
+import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { frameGeometry, resolvedHighFreq, validateFbankOptions, type FbankOptions, type FrameGeometry } from './fbank-options.ts';
 import type { GaussianNoise } from './gaussian-noise.ts';
 import { melBanks, type MelBanks } from './mel-banks.ts';
-import { realFft, type RealFft } from './real-fft.ts';
+import { jsPowerSpectrum, type PowerSpectrumKernel } from './power-spectrum.ts';
 import { windowFunction } from './window-function.ts';
 
 /** C's FLT_EPSILON: the log floor of knf/Kaldi. */
@@ -18,11 +20,12 @@ export class FbankComputer {
   readonly geometry: Readonly<FrameGeometry>;
   readonly window: Float64Array;
   readonly melBanks: MelBanks;
-  readonly fft: RealFft;
+  /** The FFT + |X|² kernel; its `input` buffer is where compute() puts the windowed frame. */
+  readonly spectrum: PowerSpectrumKernel;
   private readonly power: Float64Array;
   private readonly energies: Float64Array;
 
-  constructor(options: FbankOptions) {
+  constructor(options: FbankOptions, spectrum?: PowerSpectrumKernel) {
     validateFbankOptions(options);
     this.options = Object.freeze({ ...options });
     this.geometry = Object.freeze(frameGeometry(options));
@@ -35,18 +38,21 @@ export class FbankComputer {
       lowFreq: options.lowFreq,
       highFreq: resolvedHighFreq(options),
     });
-    this.fft = realFft(fftSize);
+    if (spectrum && spectrum.size !== fftSize) {
+      throw new AsrError(ErrorCode.InvalidConfig, `fbank: spectrum kernel of size ${spectrum.size}, the frames need ${fftSize}`);
+    }
+    this.spectrum = spectrum ?? jsPowerSpectrum(fftSize);
     this.power = new Float64Array(fftSize / 2 + 1);
     this.energies = new Float64Array(options.numBins);
   }
 
   /**
-   * `frame` holds the frame's L samples (already scaled) in [0, L); it is used as scratch and
-   * must have length P. Writes numBins log-mel values to out[outOffset…].
+   * `frame` holds the frame's L samples (already scaled) in [0, L); dither is added in place.
+   * Writes numBins log-mel values to out[outOffset…].
    */
   compute(frame: Float64Array, out: Float32Array, outOffset: number, noise: GaussianNoise | null): void {
     const { dither, removeDcOffset, preemphCoeff, numBins } = this.options;
-    const { frameLength: n, fftSize } = this.geometry;
+    const n = this.geometry.frameLength;
     if (dither !== 0 && noise) {
       for (let i = 0; i < n; i++) frame[i] += dither * noise.next();
     }
@@ -55,18 +61,21 @@ export class FbankComputer {
       for (let i = 0; i < n; i++) mean += frame[i];
       mean /= n;
     }
-    // DC removal, pre-emphasis (backwards, x[0] scaled by 1 − c) and the window in one pass.
+    // DC removal, pre-emphasis (backwards, x[0] scaled by 1 − c) and the window in one pass,
+    // written straight into the kernel's input, zero-padded to P (computers of other frame
+    // lengths share the kernel, so the tail is cleared every time).
     const w = this.window;
     const c = preemphCoeff;
+    const x = this.spectrum.input;
     let next = frame[n - 1] - mean;
     for (let i = n - 1; i > 0; i--) {
       const prev = frame[i - 1] - mean;
-      frame[i] = (next - c * prev) * w[i];
+      x[i] = (next - c * prev) * w[i];
       next = prev;
     }
-    frame[0] = (next - c * next) * w[0];
-    frame.fill(0, n, fftSize);
-    this.fft.powerSpectrum(frame, this.power);
+    x[0] = (next - c * next) * w[0];
+    x.fill(0, n);
+    this.spectrum.compute(this.power);
     const e = this.energies;
     this.melBanks.apply(this.power, e);
     for (let m = 0; m < numBins; m++) {
@@ -84,12 +93,16 @@ function optionsKey(o: FbankOptions): string {
     o.removeDcOffset, o.snipEdges, o.lowFreq, o.highFreq, o.inputScale].join('|');
 }
 
-/** The shared computer (tables built once) for these options. */
-export function fbankComputer(options: FbankOptions): FbankComputer {
-  const key = optionsKey(options);
+/**
+ * The shared computer (tables built once) for these options and spectrum kernel (default: the
+ * float64 JS FFT, shared per size).
+ */
+export function fbankComputer(options: FbankOptions, spectrum?: PowerSpectrumKernel): FbankComputer {
+  const kernel = spectrum ?? jsPowerSpectrum(frameGeometry(options).fftSize);
+  const key = `${optionsKey(options)}|${kernel.name}`;
   let computer = cache.get(key);
-  if (!computer) {
-    computer = new FbankComputer(options);
+  if (!computer || computer.spectrum !== kernel) {
+    computer = new FbankComputer(options, kernel);
     cache.set(key, computer);
   }
   return computer;

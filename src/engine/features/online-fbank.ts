@@ -3,6 +3,7 @@ import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { fbankComputer, type FbankComputer } from './fbank-computer.ts';
 import { createFbankOptions, type FbankOptions } from './fbank-options.ts';
 import { GaussianNoise } from './gaussian-noise.ts';
+import type { PowerSpectrumKernel } from './power-spectrum.ts';
 
 /**
  * Streaming Kaldi fbank, frame for frame what kaldi-native-fbank's OnlineFbank computes
@@ -34,14 +35,18 @@ export class OnlineFbank {
 
   private finished = false;
 
-  constructor(options: Partial<FbankOptions> = {}) {
+  /**
+   * `spectrum`: the FFT kernel (from loadPowerSpectrum); default the float64 JS one, which needs
+   * no loading. The wasm kernel is float32 like kaldi-native-fbank and several times faster.
+   */
+  constructor(options: Partial<FbankOptions> = {}, spectrum?: PowerSpectrumKernel) {
     this.options = Object.freeze(createFbankOptions(options));
-    this.computer = fbankComputer(this.options);
+    this.computer = fbankComputer(this.options, spectrum);
     this.dim = this.options.numBins;
     this.frameLength = this.computer.geometry.frameLength;
     this.frameShift = this.computer.geometry.frameShift;
     this.noise = this.options.dither !== 0 ? new GaussianNoise(this.options.ditherSeed) : null;
-    this.frameScratch = new Float64Array(this.computer.geometry.fftSize);
+    this.frameScratch = new Float64Array(this.computer.geometry.frameLength);
     this.frames = new Float32Array(128 * this.dim);
   }
 
