@@ -5,7 +5,7 @@ import { WebSocket } from 'ws';
 import { chromiumArgs } from '../playwright.config.ts';
 import { startEarshotServe, type EarshotServer } from './earshot-server.ts';
 import { synthesizeSpeech, wavDurationMs } from './speech-fixture.ts';
-import { normalizeWords, wordErrorRate } from './word-error-rate.ts';
+import { normalizeWords, wordErrorRate } from '../test-support/word-error-rate.ts';
 
 // The web UI served by `earshot serve`, dictating into Chromium's fake microphone, end to end:
 // capture worklet → protocol v1 → gateway (capacity 1) → engine → live text → history.
