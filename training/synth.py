@@ -21,6 +21,7 @@ import time
 from multiprocessing import Pool
 
 import numpy as np
+from scipy.signal import resample_poly
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import audio  # noqa: E402
@@ -65,7 +66,8 @@ def tts_job(job):
         return None
     if len(x) < 1600:
         return None
-    x = audio.augment(rng, x, clean_prob=clean_prob)
+    if clean_prob is not None:  # None: --no-augment
+        x = audio.augment(rng, x, clean_prob=clean_prob)
     return audio.fbank(x).astype(np.float16), text, f"{engine}:{voice}"
 
 
@@ -80,7 +82,11 @@ def fsdd_job(job):
         parts.append(np.zeros(int(rng.uniform(0.03, 0.3) * audio.SR), np.float32))
         words.append(textgen.DIGITS[int(os.path.basename(f).split("_")[0])])
     x = np.concatenate(parts[:-1])
-    x = audio.augment(rng, x, clean_prob=clean_prob, band_prob=0.0, speed=rng.uniform(0.88, 1.12))
+    speed = rng.uniform(0.88, 1.12)
+    if clean_prob is None:  # --no-augment: speed perturbation only
+        x = resample_poly(x, 100, int(round(100 * speed))).astype(np.float32)
+    else:
+        x = audio.augment(rng, x, clean_prob=clean_prob, band_prob=0.0, speed=speed)
     return audio.fbank(x).astype(np.float16), " ".join(words), "fsdd"
 
 
@@ -121,6 +127,10 @@ def main():
     ap.add_argument("--voice-seed", type=int, default=None,
                     help="seed for voices, rates and augmentation (default --seed); the texts "
                          "and the held-out split always follow --seed")
+    ap.add_argument("--no-augment", action="store_true",
+                    help="speech as the TTS engine / recording gives it: no padding, noise, "
+                         "reverberation, band-limiting or level change (FSDD keeps its speed "
+                         "perturbation); an easy set to start training on")
     ap.add_argument("--max-utts", type=int, default=0,
                     help="stop after this many training utterances (a random mix of all jobs)")
     ap.add_argument("--resume-shard", type=int, default=0,
@@ -174,6 +184,8 @@ def main():
         fsdd_clean = 0.2 if a.clean_prob <= 0.25 else a.clean_prob  # FSDD: 0.2 by default
         tagged = [(fsdd_job, (*j, fsdd_clean)) for j in fjobs] + \
             [(tts_job, (*j, a.clean_prob)) for j in jobs]
+        if a.no_augment:
+            tagged = [(fn, (*j[:-1], None)) for fn, j in tagged]
         r.shuffle(tagged)
         tagged = tagged[a.resume_shard * a.shard_size:]
         shards.n = a.resume_shard
