@@ -175,6 +175,10 @@ def main():
     ap.add_argument("--curriculum-folders", type=int, default=0,
                     help="during the curriculum use only the first N --data folders (e.g. a "
                          "cleaner set first; 0: all)")
+    ap.add_argument("--uniform-ce-steps", type=int, default=0,
+                    help="first N steps (after a resume: N more) train frame-wise cross-entropy "
+                         "against tokens spread evenly over each utterance (a flat start, for "
+                         "unpadded data), then CTC")
     ap.add_argument("--init-from", default="",
                     help="checkpoint whose weights (except the CTC head) start a new run")
     ap.add_argument("--reset-opt", action="store_true",
@@ -249,9 +253,12 @@ def main():
                 x = spec_augment(x, rng, mean)
             ys = [data.targets[i] for i in ids]
             lp, ol = model(x, xl)
-            loss = F.ctc_loss(lp.transpose(0, 1), torch.tensor(sum(ys, [])), ol,
-                              torch.tensor([len(y) for y in ys]), blank=cfg.vocab_size,
-                              zero_infinity=True)
+            if step < warm_from + a.uniform_ce_steps:
+                loss = uniform_ce(lp, ol, ys)
+            else:
+                loss = F.ctc_loss(lp.transpose(0, 1), torch.tensor(sum(ys, [])), ol,
+                                  torch.tensor([len(y) for y in ys]), blank=cfg.vocab_size,
+                                  zero_infinity=True)
             opt.zero_grad()
             loss.backward()
             gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -274,6 +281,16 @@ def main():
     export(model, sp, a.exp, step)
     w, _ = quick_eval(model, sp, dev)
     print(f"final step {step}: dev WER {w:.3f}; done", flush=True)
+
+
+def uniform_ce(lp, ol, ys):
+    """Frame-wise NLL with the tokens of each utterance spread evenly over its output frames."""
+    tgt = torch.full(lp.shape[:2], -100, dtype=torch.long)
+    for k, y in enumerate(ys):
+        n = int(ol[k])
+        if n and y:
+            tgt[k, :n] = torch.tensor(y)[(torch.arange(n) * len(y)) // n]
+    return F.nll_loss(lp.reshape(-1, lp.shape[-1]), tgt.reshape(-1), ignore_index=-100)
 
 
 def save(model, opt, step, elapsed, epoch, rng, path):
