@@ -1,7 +1,7 @@
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
-import { StackingBuffers, type StateData, type StateSpec, stackState, unstackState, zeroState } from './state-batching.ts';
+import { type StateData, type StateSpec, stackState, unstackState, zeroState } from './state-batching.ts';
 import type { EncoderResult, StreamingEncoder } from './streaming-model.ts';
 
 export interface EncoderLayout {
@@ -26,7 +26,6 @@ export class OrtStreamingEncoder implements StreamingEncoder {
   readonly featureDim: number;
   readonly stateSpecs: readonly StateSpec[];
   readonly supportsBatch: boolean;
-  private readonly stacking = new StackingBuffers();
 
   constructor(
     private readonly session: InferenceSession,
@@ -59,25 +58,17 @@ export class OrtStreamingEncoder implements StreamingEncoder {
       this.layout.featureLayout === 'channels-first'
         ? new Tensor('float32', toChannelsFirst(features, n, t, f), [n, f, t])
         : new Tensor('float32', features, [n, t, f]);
-    // Batched inputs go into reused buffers; n = 1 passes the stream's own arrays (no copy).
-    const taken = n > 1 ? this.stateSpecs.map((spec, i) => this.stacking.take(spec, i, n)) : [];
     this.stateSpecs.forEach((spec, i) => {
       const batched = stackState(
         spec,
         states.map((s) => s[i]),
-        taken[i],
       );
       feeds[spec.inputName] = new Tensor(spec.type, batched.data, batched.dims);
     });
     for (const c of this.layout.constantInputs) {
       feeds[c.name] = new Tensor('int64', new BigInt64Array(n).fill(BigInt(c.value)), [n]);
     }
-    let out: InferenceSession.OnnxValueMapType;
-    try {
-      out = await this.session.run(feeds);
-    } finally {
-      taken.forEach((buffer, i) => this.stacking.give(i, n, buffer));
-    }
+    const out = await this.session.run(feeds);
     const main = out[this.layout.output];
     if (!main || main.dims.length !== 3 || main.dims[0] !== n || !(main.data instanceof Float32Array)) {
       throw new AsrError(
@@ -87,7 +78,8 @@ export class OrtStreamingEncoder implements StreamingEncoder {
     }
     const next: StateData[][] = Array.from({ length: n }, () => new Array<StateData>(this.stateSpecs.length));
     this.stateSpecs.forEach((spec, i) => {
-      const parts = unstackState(spec, out[spec.outputName].data as StateData, n);
+      const value = out[spec.outputName];
+      const parts = unstackState(spec, value.data as StateData, n);
       for (let s = 0; s < n; s++) next[s][i] = parts[s];
     });
     return { output: main.data, frames: main.dims[1], dim: main.dims[2], states: next };

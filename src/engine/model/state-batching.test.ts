@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StackingBuffers, type StateData, type StateSpec, stackState, unstackState, zeroState } from './state-batching.ts';
+import { type StateData, type StateSpec, stackState, unstackState, zeroState } from './state-batching.ts';
 
 /** Reference: element-wise concatenation along the batch axis, by explicit multi-indices. */
 function naiveStack(spec: StateSpec, streams: StateData[]): number[] {
@@ -75,41 +75,5 @@ describe('stackState / unstackState', () => {
     const s = spec([16, 1, 16], 1);
     expect(() => stackState(s, [zeroState(s), new Float32Array(10)])).toThrow(RangeError);
     expect(() => unstackState(s, new Float32Array(16 * 16 * 3 - 1), 3)).toThrow(RangeError);
-  });
-});
-
-describe('stacking into reused buffers', () => {
-  it.each(SHAPES.map((s) => [s.dims.join('x') + '@' + s.batchAxis + ' ' + s.type, s] as const))(
-    '%s: the same values as the allocating path, written into the given buffer',
-    (_name, s) => {
-      for (const n of [2, 3, 5]) {
-        const streams = Array.from({ length: n }, (_, i) => randomState(s, i + 1));
-        const expected = stackState(s, streams).data;
-        const pool = new StackingBuffers();
-        const buffer = pool.take(s, 0, n);
-        // Stale content from an earlier call must not leak through.
-        if (buffer instanceof BigInt64Array) buffer.fill(7n);
-        else buffer.fill(7);
-        const stacked = stackState(s, streams, buffer);
-        expect(stacked.data).toBe(buffer);
-        expect([...stacked.data]).toEqual([...expected]);
-      }
-    },
-  );
-
-  it('the pool hands a given-back buffer out again, only for the same state and batch size', () => {
-    const s = SHAPES[0];
-    const pool = new StackingBuffers();
-    const a = pool.take(s, 0, 4);
-    pool.give(0, 4, a);
-    expect(pool.take(s, 1, 4)).not.toBe(a);
-    expect(pool.take(s, 0, 3)).not.toBe(a);
-    expect(pool.take(s, 0, 4)).toBe(a);
-    expect(pool.take(s, 0, 4)).not.toBe(a); // taken: a concurrent call gets its own
-  });
-
-  it('a buffer of the wrong size → RangeError', () => {
-    const s = spec([1, 4, 2], 0);
-    expect(() => stackState(s, [zeroState(s), zeroState(s)], new Float32Array(15))).toThrow(RangeError);
   });
 });

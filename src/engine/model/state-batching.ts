@@ -28,20 +28,14 @@ export function zeroState(spec: StateSpec): StateData {
   return allocate(spec.type, size);
 }
 
-/**
- * Concatenates N streams' values of one state along its batch axis, into `into` when given
- * (a buffer of exactly N × the state's size, e.g. reused across calls) or a new array.
- */
-export function stackState(spec: StateSpec, perStream: readonly StateData[], into?: StateData): BatchedState {
+/** Concatenates N streams' values of one state along its batch axis. */
+export function stackState(spec: StateSpec, perStream: readonly StateData[]): BatchedState {
   const n = perStream.length;
   const dims = [...spec.dims];
   dims[spec.batchAxis] = n;
   if (n === 1) return { data: perStream[0], dims };
   const { outer, inner } = blockShape(spec);
-  if (into && into.length !== outer * n * inner) {
-    throw new RangeError(`state ${spec.inputName}: stacking buffer has ${into.length} values, expected ${outer * n * inner}`);
-  }
-  const out = into ?? allocate(spec.type, outer * n * inner);
+  const out = allocate(spec.type, outer * n * inner);
   for (let s = 0; s < n; s++) {
     const src = perStream[s];
     if (src.length !== outer * inner) {
@@ -75,26 +69,6 @@ export function unstackState(spec: StateSpec, batched: StateData, n: number): St
     result.push(dst);
   }
   return result;
-}
-
-/** Reusable stacking buffers per (state, batch size): taken for one encoder call, then given back. */
-export class StackingBuffers {
-  private readonly free = new Map<string, StateData[]>();
-
-  take(spec: StateSpec, index: number, n: number): StateData {
-    const pooled = this.free.get(`${index}:${n}`)?.pop();
-    if (pooled) return pooled;
-    const { outer, inner } = blockShape(spec);
-    return allocate(spec.type, outer * n * inner);
-  }
-
-  give(index: number, n: number, buffer: StateData): void {
-    const key = `${index}:${n}`;
-    const list = this.free.get(key) ?? [];
-    // Two per size cover overlapping decodeStreams() calls without hoarding memory.
-    if (list.length < 2) list.push(buffer);
-    this.free.set(key, list);
-  }
 }
 
 function blockShape(spec: StateSpec): { outer: number; inner: number } {
