@@ -76,7 +76,10 @@ describe('archive extractor', () => {
     const into = path.join(work, 'hostile-out');
     // strict mode turns tar's "path contains '..'" warning into an error: the install fails loudly.
     await expect(extractTarBz2(hostileArchive(work), into)).rejects.toMatchObject({ code: ErrorCode.ModelInvalid, message: expect.stringContaining("'..'") });
-    expect(readdirSync(path.join(into, 'm'))).toEqual(['ok.txt']);
+    // ok.txt may or may not be on disk when the error aborts the pipeline (its write races the
+    // failure); the caller never renames a failed unpack into place, so only what escapes matters.
+    const written = existsSync(path.join(into, 'm')) ? readdirSync(path.join(into, 'm')) : [];
+    expect(written.filter((name) => name !== 'ok.txt')).toEqual([]);
     expect(existsSync(path.join(work, 'escaped.txt'))).toBe(false);
     expect(existsSync(path.join(into, 'm', 'link'))).toBe(false);
   });
