@@ -165,6 +165,9 @@ def main():
     ap.add_argument("--d-model", type=int, default=176)
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--sub-channels", type=int, default=32)
+    ap.add_argument("--encoder", choices=["conformer", "gru"], default="conformer")
+    ap.add_argument("--ff-mult", type=int, default=4)
+    ap.add_argument("--conv-kernel", type=int, default=15)
     ap.add_argument("--vocab", type=int, default=256)
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--specaug", type=int, default=1, help="0 disables SpecAugment")
@@ -197,7 +200,8 @@ def main():
     feats = data.feats[0]
 
     cfg = ModelConfig(vocab_size=sp.get_piece_size(), d_model=a.d_model, n_layers=a.layers,
-                      sub_channels=a.sub_channels, dropout=a.dropout)
+                      sub_channels=a.sub_channels, dropout=a.dropout, encoder=a.encoder,
+                      ff_mult=a.ff_mult, conv_kernel=a.conv_kernel)
     model = EarshotCTC(cfg)
     sample = feats[:: max(1, len(feats) // 200000)].astype(np.float32)
     model.feat_mean.copy_(torch.from_numpy(sample.mean(0)))
