@@ -200,9 +200,10 @@ def real_windows(model_path, wav, max_windows):
     while start + win < feats.shape[0] and len(out) < max_windows:
         out.append(feats[start:start + win].T.reshape(-1).tolist())
         start += shift
+    dims = (1, 2, 3)
     shapes = {"audio_signal": [1, feats.shape[1], win],
-              "cache_last_channel": [1] + [int(meta[f"cache_last_channel_dim{i}"]) for i in (1, 2, 3)],
-              "cache_last_time": [1] + [int(meta[f"cache_last_time_dim{i}"]) for i in (1, 2, 3)]}
+              "cache_last_channel": [1] + [int(meta[f"cache_last_channel_dim{i}"]) for i in dims],
+              "cache_last_time": [1] + [int(meta[f"cache_last_time_dim{i}"]) for i in dims]}
     return {"n": 1, "shapes": shapes, "windows": out}
 
 
@@ -242,7 +243,8 @@ def decode_check(fp32_dir, int8_path, tsv, root, n, node_modules):
         # sherpa_decode.cjs reads MODEL_DIR/model.onnx
         os.symlink(os.path.abspath(int8_path), os.path.join(d, "model.onnx"))
         shutil.copy(os.path.join(fp32_dir, "tokens.txt"), d)
-        results = {"fp32": decode(fp32_dir, paths, node_modules), "int8": decode(d, paths, node_modules)}
+        results = {"fp32": decode(fp32_dir, paths, node_modules),
+                   "int8": decode(d, paths, node_modules)}
     for name, res in results.items():
         w, c = error_rates(refs, [r["text"] for r in res])
         cpu = sum(r["cpu_s"] for r in res)
@@ -257,12 +259,14 @@ def main():
     ap.add_argument("--in", dest="src", required=True, help="folder with model.onnx + tokens.txt")
     ap.add_argument("--out", required=True, help=f"folder for {OUT_NAME} + tokens.txt")
     ap.add_argument("--weight-type", choices=["int8", "uint8"], default="int8")
-    ap.add_argument("--per-tensor", action="store_true", help="one scale per weight (default: per column)")
+    ap.add_argument("--per-tensor", action="store_true",
+                    help="one scale per weight (default: one per output column)")
     ap.add_argument("--reduce-range", action="store_true",
                     help="7-bit weights, for x86 CPUs without VNNI whose u8s8 kernels can saturate")
     ap.add_argument("--min-elems", type=int, default=4096, help="smaller weights stay fp32")
     ap.add_argument("--check-list", default="", help="TSV of WAV path + transcript: run the checks")
-    ap.add_argument("--check-root", default="", help="WAV paths are relative to this (default: TSV's parent's parent)")
+    ap.add_argument("--check-root", default="",
+                    help="WAV paths are relative to this (default: the TSV's folder's parent)")
     ap.add_argument("--check-n", type=int, default=40)
     ap.add_argument("--node-modules", default=os.path.join(HERE, "..", "node_modules"))
     a = ap.parse_args()
