@@ -16,9 +16,24 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
+/** True where keys can be sent to a display (CI installs xdotool). */
+export const hasXdotool = existsSync('/usr/bin/xdotool');
+
+export interface XvfbOptions {
+  /** Extensions switched on explicitly (e.g. RECORD, which global key hooks need). */
+  extensions?: string[];
+  /**
+   * Keep the server until this process exits: `stop` does nothing and a watchdog ends Xvfb after.
+   * For a process that holds a display connection for life (uiohook-napi opens one when it loads):
+   * Xlib exits such a process ("X connection broken") if its server stops first.
+   */
+  untilProcessExit?: boolean;
+}
+
 /** Starts `Xvfb` on a free display (it picks one and reports it through -displayfd when ready). */
-export async function startXvfb(): Promise<XDisplay> {
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
+export async function startXvfb(options: XvfbOptions = {}): Promise<XDisplay> {
+  const extensions = (options.extensions ?? []).flatMap((e) => ['+extension', e]);
+  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp', ...extensions], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -33,6 +48,13 @@ export async function startXvfb(): Promise<XDisplay> {
     });
     child.once('exit', (code) => reject(new Error(`Xvfb exited (${code}): ${stderr}`)));
   });
+  if (options.untilProcessExit) {
+    const script = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill "$2"';
+    spawn('/bin/sh', ['-c', script, 'xvfb-watchdog', String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' }).unref();
+    // Nor may the server keep this process alive.
+    child.unref();
+    for (const s of [child.stderr, child.stdio[3]]) (s as { unref?: () => void } | null)?.unref?.();
+  }
   const display = `:${number}`;
   const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display, XDG_SESSION_TYPE: 'x11' };
   delete env.WAYLAND_DISPLAY;
@@ -40,6 +62,7 @@ export async function startXvfb(): Promise<XDisplay> {
     display,
     env,
     stop: async () => {
+      if (options.untilProcessExit) return;
       child.kill('SIGTERM');
       await exited(child);
     },

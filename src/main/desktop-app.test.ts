@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { hasXdotool, hasXvfb, startXvfb, type XDisplay } from '../../test-support/x11.ts';
 import { AsrError } from '../shared/errors.ts';
 import { IpcChannel, IpcEventChannel, type EngineStatus, type GatewayEndpoint, type IpcResult, type ModelInfo } from '../shared/ipc-contract.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
@@ -249,7 +252,12 @@ async function endpointReady(): Promise<GatewayEndpoint> {
   return value<GatewayEndpoint>(IpcChannel.getEndpoint);
 }
 
+// The key hook for hold-to-talk opens the X display named here; tests choose it (none by default).
+const savedDisplayEnv = { DISPLAY: process.env.DISPLAY, WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY };
+
 beforeEach(() => {
+  delete process.env.DISPLAY;
+  delete process.env.WAYLAND_DISPLAY;
   dir = mkdtempSync(join(tmpdir(), 'earshot-main-'));
   launches = [];
   servers = [];
@@ -270,6 +278,10 @@ afterEach(async () => {
   await app?.quit();
   for (const s of servers) s.close();
   rmSync(dir, { recursive: true, force: true });
+  for (const [k, v] of Object.entries(savedDisplayEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 
 describe('single instance', () => {
@@ -606,7 +618,24 @@ describe('hotkey and tray', () => {
     fake.state.shortcuts.get(accelerator)!();
     expect(win().webContents.events(IpcEventChannel.hotkey)).toEqual([{ action: 'toggle', source: 'hotkey' }]);
     expect(win().visible).toBe(false);
-    expect(await value(IpcChannel.getHotkeyStatus)).toEqual({ accelerator, registered: true, holdToTalkAvailable: false });
+    // No display here: hold-to-talk is unavailable, and the status says why.
+    expect(await value(IpcChannel.getHotkeyStatus)).toEqual({
+      accelerator,
+      registered: true,
+      holdToTalkAvailable: false,
+      holdToTalkReason: expect.stringMatching(/^there is no X display \(DISPLAY is not set\)/),
+    });
+  });
+
+  it('hold-to-talk switched on without a usable hook: the toggle stays and the status says why', async () => {
+    await start();
+    const accelerator = 'CommandOrControl+Shift+Space';
+    await value(IpcChannel.setSettings, { holdToTalk: true });
+    const status = win().webContents.events(IpcEventChannel.hotkeyStatus).at(-1);
+    expect(status).toMatchObject({ accelerator, registered: true, holdToTalkAvailable: false, holdToTalkReason: expect.stringMatching(/DISPLAY/) });
+    expect(app!.hotkeys.holding).toBe(false);
+    fake.state.shortcuts.get(accelerator)!();
+    expect(win().webContents.events(IpcEventChannel.hotkey)).toEqual([{ action: 'toggle', source: 'hotkey' }]);
   });
 
   it('rebinds on a settings change and reports a refused shortcut', async () => {
@@ -655,6 +684,73 @@ describe('hotkey and tray', () => {
     expect(fake.state.shortcuts.size).toBe(0);
     expect(fake.Tray.last!.destroyed).toBe(true);
     expect(app!.gateway.running).toBe(false);
+    app = undefined;
+  });
+});
+
+// The real key hook (uiohook-napi) on a private X server, keys sent by xdotool, events through
+// the real app to the renderer. Skipped only where Xvfb or xdotool is not installed (CI has both).
+describe.skipIf(!hasXvfb || !hasXdotool)('hold-to-talk with the real key hook (Xvfb + xdotool)', () => {
+  const run = promisify(execFile);
+  let x: XDisplay | undefined;
+
+  const useDisplay = async () => {
+    // This process loads uiohook-napi, which keeps a display connection until exit.
+    x ??= await startXvfb({ extensions: ['RECORD'], untilProcessExit: true });
+    process.env.DISPLAY = x.display;
+  };
+  const xdotool = (...args: string[]) => run('xdotool', args, { env: x!.env });
+  const hotkeyEvents = () => win().webContents.events(IpcEventChannel.hotkey);
+  async function until(what: string, predicate: () => boolean): Promise<void> {
+    for (let i = 0; i < 600 && !predicate(); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!predicate()) throw new Error(`timed out waiting for ${what}`);
+  }
+
+  it('holdToTalk on: the status reports it available, holding the hotkey starts and releasing it stops dictation', async () => {
+    await useDisplay();
+    await start();
+    const accelerator = 'CommandOrControl+Shift+Space';
+    expect(await value(IpcChannel.getHotkeyStatus)).toEqual({ accelerator, registered: true, holdToTalkAvailable: true });
+    expect(app!.hotkeys.holding).toBe(false);
+
+    await value(IpcChannel.setSettings, { holdToTalk: true });
+    expect(win().webContents.events(IpcEventChannel.hotkeyStatus).at(-1)).toEqual({ accelerator, registered: true, holdToTalkAvailable: true });
+    expect(app!.hotkeys.holding).toBe(true);
+
+    await xdotool('keydown', 'ctrl+shift+space');
+    await until('hold-start', () => hotkeyEvents().length >= 1);
+    // The shortcut's grab fires too on a real desktop; in hold mode it toggles nothing.
+    fake.state.shortcuts.get(accelerator)!();
+    // Held well past a tap, so the release stops dictation.
+    await new Promise((r) => setTimeout(r, 600));
+    await xdotool('keyup', 'ctrl+shift+space');
+    await until('hold-stop', () => hotkeyEvents().length >= 2);
+    expect(hotkeyEvents()).toEqual([
+      { action: 'hold-start', source: 'hotkey' },
+      { action: 'hold-stop', source: 'hotkey' },
+    ]);
+
+    // (A tap toggles instead; events alternate start/stop either way, so hold-gesture.test.ts
+    // checks that rule on a clock.)
+
+    // Back to toggle mode: the hook stops, the shortcut toggles.
+    await value(IpcChannel.setSettings, { holdToTalk: false });
+    expect(app!.hotkeys.holding).toBe(false);
+    fake.state.shortcuts.get(accelerator)!();
+    expect(hotkeyEvents().at(-1)).toEqual({ action: 'toggle', source: 'hotkey' });
+  });
+
+  it('a saved holdToTalk applies at start-up; quitting stops the hook', async () => {
+    await useDisplay();
+    await start();
+    await value(IpcChannel.setSettings, { holdToTalk: true });
+    await app!.quit();
+    app = undefined;
+    await start();
+    await until('hold mode', () => app!.hotkeys.holding);
+    expect(win().webContents.events(IpcEventChannel.hotkeyStatus).at(-1)).toMatchObject({ holdToTalkAvailable: true });
+    await app!.quit();
+    expect(app!.hotkeys.holding).toBe(false);
     app = undefined;
   });
 });

@@ -18,6 +18,7 @@ import type { Settings } from '../shared/settings.ts';
 import { EmbeddedGateway, resolveEndpoint, type ServerStarter } from './gateway/embedded-gateway.ts';
 import { LocalEngine } from './gateway/local-engine.ts';
 import { HotkeyManager } from './hotkey-manager.ts';
+import { GlobalKeyHook } from './hotkeys/global-key-hook.ts';
 import { detectPasteStrategy } from './insertion/detect-paste-strategy.ts';
 import { ElectronClipboard } from './insertion/electron-clipboard.ts';
 import { TextInserter } from './insertion/text-inserter.ts';
@@ -116,11 +117,15 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
 
   // The renderer owns the microphone and the dictation state; main only asks it to toggle.
   // The window is not focused for that: the text must go to the app the user is in.
-  const requestToggle = (source: HotkeyEvent['source']) => {
+  const requestDictation = (action: HotkeyEvent['action'], source: HotkeyEvent['source']) => {
     if (!win || win.isDestroyed()) win = createWindow();
-    events.send('hotkey', { action: 'toggle', source });
+    events.send('hotkey', { action, source });
   };
-  const hotkeys = new HotkeyManager(globalShortcut, () => requestToggle('hotkey'));
+  // Hold-to-talk: the key hook (key-down and key-up) loads only once hold mode is switched on.
+  const hotkeys = new HotkeyManager(globalShortcut, (action) => requestDictation(action, 'hotkey'), {
+    keyHook: new GlobalKeyHook(),
+  });
+  const hotkeySettings = (s: Settings) => ({ accelerator: s.toggleHotkey, holdToTalk: s.holdToTalk });
 
   // In cluster mode the cluster picks model and provider: the UI shows 'remote'.
   const engineStatus = (s: Settings = store.settings.get()): EngineStatus =>
@@ -144,7 +149,9 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
   };
 
   const applySettings = async (previous: Settings, next: Settings) => {
-    if (next.toggleHotkey !== previous.toggleHotkey) events.send('hotkeyStatus', hotkeys.bind(next.toggleHotkey));
+    if (next.toggleHotkey !== previous.toggleHotkey || next.holdToTalk !== previous.holdToTalk) {
+      events.send('hotkeyStatus', await hotkeys.configure(hotkeySettings(next)));
+    }
     if (next.startOnLogin !== previous.startOnLogin) app.setLoginItemSettings({ openAtLogin: next.startOnLogin });
     const endpointChanged =
       next.engineMode !== previous.engineMode || next.remoteUrl !== previous.remoteUrl || next.remoteToken !== previous.remoteToken;
@@ -166,7 +173,7 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
   const tray = new DesktopTray(
     { createTray: (icon) => new Tray(icon), buildMenu: (template) => Menu.buildFromTemplate(template) },
     nativeImage.createFromPath(config.trayIconPath),
-    { show: showWindow, toggleDictation: () => requestToggle('tray'), quit: () => void quit() },
+    { show: showWindow, toggleDictation: () => requestDictation('toggle', 'tray'), quit: () => void quit() },
   );
 
   registerIpcHandlers(
@@ -179,7 +186,7 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
       inserter,
       clipboard: appClipboard,
       events,
-      hotkeyStatus: () => hotkeys.status,
+      hotkeyStatus: () => hotkeys.checkedStatus(),
       saveExport: async (suggestedName, content) => {
         const options = { defaultPath: suggestedName };
         const r = win && !win.isDestroyed() ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
@@ -205,14 +212,20 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
       setDictationActive: async (active) => {
         tray.setDictating(active);
         if (active) await inserter.beginDictation();
-        else inserter.endDictation();
+        else {
+          inserter.endDictation();
+          hotkeys.dictationEnded();
+        }
       },
     }),
     isTrustedSender,
   );
 
   const initial = store.settings.get();
-  hotkeys.bind(initial.toggleHotkey);
+  // The shortcut registers now; hold mode's hook starts in the background and reports its status.
+  void hotkeys.configure(hotkeySettings(initial)).then((s) => {
+    if (initial.holdToTalk) events.send('hotkeyStatus', s);
+  });
   if (initial.engineMode === 'local') {
     // The window opens while the engine starts; getEndpoint answers WorkerFailed until it runs.
     void startLocalEngine(initial).then(announceEndpoint, (err: unknown) => log('the local engine did not start', err));
@@ -225,7 +238,7 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
   const quit = (): Promise<void> => {
     closing ??= (async () => {
       quitting = true;
-      hotkeys.unbind();
+      hotkeys.close();
       globalShortcut.unregisterAll();
       models.cancelAll();
       tray.destroy();

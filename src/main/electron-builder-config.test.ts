@@ -70,7 +70,7 @@ describe('build/electron-builder.yml', () => {
   });
 
   it('keeps native modules out of the asar archive', () => {
-    for (const mod of ['onnxruntime-node', 'better-sqlite3']) {
+    for (const mod of ['onnxruntime-node', 'better-sqlite3', 'uiohook-napi']) {
       expect(config.asarUnpack.some((p) => p.includes(`node_modules/${mod}/`)), mod).toBe(true);
     }
     expect(config.asarUnpack).toContain('**/*.node');

@@ -131,8 +131,13 @@ export interface HotkeyStatus {
   accelerator: string;
   /** False when the OS or another app refused the shortcut; `error` says so. */
   registered: boolean;
-  /** Electron's globalShortcut has no key-up, so hold-to-talk is unavailable in this build. */
+  /**
+   * Whether hold-to-talk can work here: it needs a native key hook with key-up (X11/XWayland,
+   * Windows, macOS with Accessibility permission) and an accelerator that hook can watch.
+   */
   holdToTalkAvailable: boolean;
+  /** Why hold-to-talk is unavailable (or "not checked yet"); absent when it is available. */
+  holdToTalkReason?: string;
   error?: string;
 }
 

@@ -17,7 +17,8 @@ export interface DesktopApiDeps {
   inserter: TextInserter;
   clipboard: Clipboard;
   events: EventSink;
-  hotkeyStatus(): HotkeyStatus;
+  /** The hotkey's status, hold-to-talk availability checked (a probe the first time). */
+  hotkeyStatus(): HotkeyStatus | Promise<HotkeyStatus>;
   /** Shows a save dialog and writes the file; undefined when the user cancels. */
   saveExport(suggestedName: string, content: string): Promise<string | undefined>;
   /** Side effects of a settings change (hotkey, login item, engine, endpoint). */

@@ -38,6 +38,14 @@ function CommitField({ label, value, onCommit, type = 'text', disabled, ...rest 
 
 const DESKTOP_ONLY = 'desktop app only';
 
+/** Where hold-to-talk works: it needs a key hook that sees key-up (see the README's desktop section). */
+function holdToTalkHint(desktop: boolean, hotkey: HotkeyStatus | undefined): string {
+  if (!desktop) return DESKTOP_ONLY;
+  if (hotkey?.holdToTalkAvailable) return 'hold the hotkey while you speak; a quick tap toggles instead';
+  const where = 'works on X11 (or XWayland), Windows and macOS with Accessibility permission';
+  return hotkey?.holdToTalkReason ? `unavailable: ${hotkey.holdToTalkReason}; ${where}` : where;
+}
+
 /** Every user setting, grouped; each change is validated by the store and applied at once. */
 function SettingsViewImpl({ api, settings: s, desktop, onPatch }: SettingsViewProps): JSX.Element {
   const [hotkey, setHotkey] = useState<HotkeyStatus | undefined>();
@@ -61,8 +69,9 @@ function SettingsViewImpl({ api, settings: s, desktop, onPatch }: SettingsViewPr
         <Check
           label="Hold to talk"
           checked={s.holdToTalk}
-          disabled={!desktop || !hotkey?.holdToTalkAvailable}
-          hint={hotkey?.holdToTalkAvailable ? undefined : 'needs a key-up hook this build does not have'}
+          // Switching it off stays possible when the hook went away.
+          disabled={!desktop || (!hotkey?.holdToTalkAvailable && !s.holdToTalk)}
+          hint={holdToTalkHint(desktop, hotkey)}
           onChange={(v) => void onPatch({ holdToTalk: v })}
         />
       </fieldset>
