@@ -11,6 +11,8 @@ import torchaudio
 from scipy.signal import fftconvolve, lfilter, resample_poly
 
 SR = 16000
+# espeak-ng's data folder when it is not the system one (an unpacked .deb on the GPU machine).
+ESPEAK_DATA_ENV = "EARSHOT_ESPEAK_DATA"
 
 
 def read_wav(path):
@@ -55,8 +57,9 @@ def tts(engine, voice, text, rate=1.0, pitch=50):
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "a.wav")
         if engine == "espeak":
-            cmd = ["espeak-ng", "-v", voice, "-s", str(int(165 * rate)), "-p", str(pitch),
-                   "-w", out, text]
+            data = os.environ.get(ESPEAK_DATA_ENV)
+            cmd = ["espeak-ng"] + ([f"--path={data}"] if data else []) + \
+                ["-v", voice, "-s", str(int(165 * rate)), "-p", str(pitch), "-w", out, text]
         elif engine == "flite":
             cmd = ["flite", "-voice", voice, "--setf", f"duration_stretch={1 / rate:.3f}",
                    "-t", text, "-o", out]

@@ -2,6 +2,10 @@
 
     /usr/bin/python3 training/export.py --exp /tmp/earshot-exp --out models/earshot-en-small \
         [--check-list /tmp/earshot-data/eval/espeak_heldout.tsv --check-n 40]
+    /usr/bin/python3 training/export.py --weights weights.npz --out DIR [...]
+
+--weights takes the weights-only file of train.py --save-weights (e.g. from a lent GPU
+machine, training/gpu/run.sh) instead of an experiment folder's ckpt.pt.
 
 The check runs PyTorch in the same streaming loop as sherpa-onnx (windows of window_size
 frames from frame 0, advancing by chunk_shift, while a full window plus one frame exists),
@@ -22,12 +26,13 @@ import audio  # noqa: E402
 from earshot_model import (EarshotCTC, ModelConfig, export_onnx, greedy_ids,  # noqa: E402
                            stream_logprobs, write_tokens)
 from evaluate import decode  # noqa: E402
+from weights_file import load_weights  # noqa: E402
 
 TAIL_PAD_S = 0.66
 
 
 def load(exp):
-    ck = torch.load(os.path.join(exp, "ckpt.pt"))
+    ck = torch.load(os.path.join(exp, "ckpt.pt"), map_location="cpu")
     model = EarshotCTC(ModelConfig(**ck["cfg"]))
     model.load_state_dict(ck["model"])
     sp = spm.SentencePieceProcessor(model_file=os.path.join(exp, "bpe.model"))
@@ -67,7 +72,9 @@ def numeric_check(model, onnx_path, node_modules, n=3, steps=6):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--exp", required=True)
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--exp", help="experiment folder of train.py (ckpt.pt + bpe.model)")
+    src.add_argument("--weights", help="weights-only .npz of train.py --save-weights")
     ap.add_argument("--out", required=True)
     ap.add_argument("--check-list", default="")
     ap.add_argument("--check-n", type=int, default=40)
@@ -76,7 +83,11 @@ def main():
                     help="also compare log-probs with onnxruntime-node on random windows")
     a = ap.parse_args()
     torch.set_num_threads(2)
-    model, sp, step = load(a.exp)
+    if a.weights:
+        model, bpe, step = load_weights(a.weights)
+        sp = spm.SentencePieceProcessor(model_proto=bpe)
+    else:
+        model, sp, step = load(a.exp)
     os.makedirs(a.out, exist_ok=True)
     export_onnx(model, os.path.join(a.out, "model.onnx"),
                 {"version": f"step{step}", "comment": "Earshot earshot-en-small"})

@@ -135,7 +135,20 @@ def main():
                     help="stop after this many training utterances (a random mix of all jobs)")
     ap.add_argument("--resume-shard", type=int, default=0,
                     help="continue an interrupted run: skip the jobs of shards 0..N-1")
+    ap.add_argument("--max-seconds", type=float, default=0,
+                    help="stop after this many seconds of synthesis, keeping what is done")
+    ap.add_argument("--no-eval", action="store_true",
+                    help="skip the held-out WAVs (e.g. for extra sets beside a first one)")
+    ap.add_argument("--espeak-path", default=os.environ.get(audio.ESPEAK_DATA_ENV, ""),
+                    help="espeak-ng data folder (default: $%s, else the system one)"
+                         % audio.ESPEAK_DATA_ENV)
+    ap.add_argument("--text-root", default="",
+                    help="root holding usr/share/games/fortunes and usr/share/dict/ (default /)")
     a = ap.parse_args()
+    if a.espeak_path:  # the Pool's workers inherit it
+        os.environ[audio.ESPEAK_DATA_ENV] = a.espeak_path
+    if a.text_root:
+        textgen.set_text_root(a.text_root)
     os.makedirs(os.path.join(a.out, "eval"), exist_ok=True)
     r = random.Random(a.seed)
     train, held = textgen.build_texts(a.seed)
@@ -150,6 +163,8 @@ def main():
     if a.limit:
         jobs = jobs[: a.limit]
     fsdd_dir = os.path.join(a.shared, "data", "fsdd", "recordings")
+    if not glob.glob(os.path.join(fsdd_dir, "*_george_*.wav")):
+        sys.exit(f"no FSDD train clips in {fsdd_dir} (see --shared)")
     fjobs = fsdd_jobs(r, fsdd_dir, a.fsdd_copies, a.fsdd_seqs)
     if a.limit:
         fjobs = fjobs[: a.limit]
@@ -175,8 +190,8 @@ def main():
                           [" ".join(digit(x) for x in j[0]) for j in fjobs]) + "\n")
     t0 = time.time()
     shards = ShardWriter(a.out, a.shard_size)
-    with Pool(a.procs) as pool:
-        if not os.path.exists(os.path.join(a.out, "eval", "done")):
+    with Pool(a.procs, initializer=_worker_init) as pool:
+        if not a.no_eval and not os.path.exists(os.path.join(a.out, "eval", "done")):
             list(pool.imap_unordered(eval_job, ejobs, chunksize=8))
             open(os.path.join(a.out, "eval", "done"), "w").close()
         print(f"eval wavs: {len(ejobs)} in {time.time() - t0:.0f}s", flush=True)
@@ -194,11 +209,19 @@ def main():
                 shards.add(*res)
             if a.max_utts and len(shards.texts) >= a.max_utts:
                 break
+            if a.max_seconds and time.time() - t0 > a.max_seconds:
+                print(f"--max-seconds reached after {n + 1} jobs", flush=True)
+                break
             if n % 1000 == 0:
                 print(f"{n}/{len(tagged)} {shards.hours:.2f} h {time.time() - t0:.0f}s",
                       flush=True)
     shards.flush()
     print(f"done: {len(shards.texts)} utterances, {shards.hours:.2f} h, {time.time() - t0:.0f}s")
+
+
+def _worker_init():
+    import torch
+    torch.set_num_threads(1)  # one process per core already
 
 
 def run_job(tagged):

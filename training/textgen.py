@@ -96,9 +96,21 @@ def normalize(text):
     return t or None
 
 
+# Debian's fortunes and wamerican; synth.py --text-root points both under another root (the
+# copies that training/gpu/prepare.sh packs for a machine without them).
+FORTUNES_DIR = "/usr/share/games/fortunes"
+DICT_FILE = "/usr/share/dict/american-english"
+
+
+def set_text_root(root):
+    global FORTUNES_DIR, DICT_FILE
+    FORTUNES_DIR = os.path.join(root, "usr/share/games/fortunes")
+    DICT_FILE = os.path.join(root, "usr/share/dict/american-english")
+
+
 def fortune_sentences():
     out = []
-    files = [f for f in glob.glob("/usr/share/games/fortunes/*")
+    files = [f for f in glob.glob(os.path.join(FORTUNES_DIR, "*"))
              if not f.endswith((".dat", ".u8")) and os.path.isfile(f)]
     for path in sorted(files):
         with open(path, encoding="utf-8", errors="ignore") as f:
@@ -114,7 +126,7 @@ def fortune_sentences():
 
 
 def dict_words():
-    with open("/usr/share/dict/american-english", encoding="utf-8", errors="ignore") as f:
+    with open(DICT_FILE, encoding="utf-8", errors="ignore") as f:
         words = [w.strip() for w in f]
     return sorted({w for w in words if re.fullmatch(r"[a-z]+('s)?", w) and len(w) > 1} |
                   {"a", "i"})

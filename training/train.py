@@ -6,7 +6,10 @@
 The learning-rate schedule runs on wall-clock time (--budget-min) so that a run always
 finishes annealed within its time budget. Every --export-min minutes it saves a resumable
 checkpoint (exp/ckpt.pt) and exports exp/export/{model.onnx,tokens.txt}. Re-running the same
-command resumes from exp/ckpt.pt.
+command resumes from exp/ckpt.pt. With --export-min 0 it never exports ONNX (a lent GPU
+machine's torch 2.11 would use its dynamo exporter): it saves the checkpoint every
+--save-min minutes and at the end, and --save-weights writes the weights-only file
+(weights_file.py) that export.py --weights turns into model.onnx on this machine.
 """
 import argparse
 import dataclasses
@@ -26,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from earshot_model import (EarshotCTC, ModelConfig, SILENCE_LOGMEL, export_onnx,  # noqa: E402
                            greedy_ids, pad_features, write_tokens)
 import audio  # noqa: E402
+from weights_file import save_weights  # noqa: E402
 
 
 def train_bpe(text_file, prefix, vocab_size, seed):
@@ -130,13 +134,15 @@ def wer(refs, hyps):
 def quick_eval(model, sp, dev):
     model.eval()
     hyps = []
+    dev_ = model.feat_mean.device
     with torch.no_grad():
         for path, _ in dev:
             x, sr = audio.read_wav(path)
             f = torch.from_numpy(audio.fbank(audio.resample(x, sr)))
             n = f.shape[0]
-            lp, _ = model(pad_features(f, model.cfg.chunk).unsqueeze(0), torch.tensor([n]))
-            hyps.append(sp.decode(greedy_ids(lp[0], model.cfg.vocab_size)))
+            lp, _ = model(pad_features(f, model.cfg.chunk).unsqueeze(0).to(dev_),
+                          torch.tensor([n], device=dev_))
+            hyps.append(sp.decode(greedy_ids(lp[0].cpu(), model.cfg.vocab_size)))
     model.train()
     return wer([t for _, t in dev], hyps), hyps
 
@@ -157,7 +163,15 @@ def main():
                          "BPE text, the normalization statistics and the dev set")
     ap.add_argument("--exp", default="/tmp/earshot-exp")
     ap.add_argument("--budget-min", type=float, default=95)
-    ap.add_argument("--export-min", type=float, default=12)
+    ap.add_argument("--export-min", type=float, default=12,
+                    help="minutes between checkpoint + ONNX export; 0: never export ONNX")
+    ap.add_argument("--save-min", type=float, default=0,
+                    help="with --export-min 0: minutes between checkpoints (0: at the end only)")
+    ap.add_argument("--save-weights", default="",
+                    help="also write this weights-only .npz (weights_file.py) with each checkpoint")
+    ap.add_argument("--weights-dtype", choices=["auto", "fp32", "fp16"], default="auto")
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    ap.add_argument("--amp", action="store_true", help="bf16 autocast (cuda only)")
     ap.add_argument("--max-frames", type=int, default=14000)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--warmup", type=int, default=600)
@@ -187,7 +201,15 @@ def main():
     ap.add_argument("--reset-opt", action="store_true",
                     help="on resume: fresh optimizer state and a new warmup (e.g. new --lr)")
     a = ap.parse_args()
-    torch.set_num_threads(2)
+    if a.device == "cpu":
+        torch.set_num_threads(2)
+    elif not torch.cuda.is_available():
+        sys.exit("--device cuda: no CUDA device visible to torch")
+    else:
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    device = torch.device(a.device)
+    amp = a.amp and a.device == "cuda"
     torch.manual_seed(a.seed)
     rng = random.Random(a.seed)
     os.makedirs(a.exp, exist_ok=True)
@@ -206,19 +228,20 @@ def main():
     sample = feats[:: max(1, len(feats) // 200000)].astype(np.float32)
     model.feat_mean.copy_(torch.from_numpy(sample.mean(0)))
     model.feat_std.copy_(torch.from_numpy(sample.std(0) + 1e-3))
+    model.to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=1e-3)
     print(f"params {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M; "
           f"{dataclasses.asdict(cfg)}", flush=True)
 
     if a.init_from and not os.path.exists(os.path.join(a.exp, "ckpt.pt")):
-        sd = {k: v for k, v in torch.load(a.init_from)["model"].items()
+        sd = {k: v for k, v in torch.load(a.init_from, map_location=device)["model"].items()
               if not k.startswith("head.")}
         print("init from", a.init_from, model.load_state_dict(sd, strict=False), flush=True)
     ckpt_path = os.path.join(a.exp, "ckpt.pt")
     step, elapsed, epoch = 0, 0.0, 0
     warm_from = 0
     if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path)
+        ck = torch.load(ckpt_path, map_location=device, weights_only=False)
         model.load_state_dict(ck["model"])
         if not a.reset_opt:
             opt.load_state_dict(ck["opt"])
@@ -229,9 +252,19 @@ def main():
 
     dev = load_eval(folders[0], "espeak_heldout", 300)[::10]  # 30 utts, monitoring only
     budget = a.budget_min * 60
-    mean = model.feat_mean.clone()
+    mean = model.feat_mean.clone().cpu()
     t_start = time.time() - elapsed
     last_export = time.time()
+    period = a.export_min if a.export_min > 0 else a.save_min
+
+    def checkpoint():
+        save(model, opt, step, time.time() - t_start, epoch, rng, ckpt_path)
+        if a.save_weights:
+            dt = save_weights(model, os.path.join(a.exp, "bpe.model"), a.save_weights, step,
+                              a.weights_dtype)
+            print(f"step {step}: weights ({dt}) -> {a.save_weights}", flush=True)
+        if a.export_min > 0:
+            export(model, sp, a.exp, step)
     done = False
     while not done:
         data.refresh()  # picks up shards that synth.py finished meanwhile
@@ -256,13 +289,17 @@ def main():
             if a.specaug:
                 x = spec_augment(x, rng, mean)
             ys = [data.targets[i] for i in ids]
-            lp, ol = model(x, xl)
+            x, xl = x.to(device, non_blocking=True), xl.to(device)
+            with torch.autocast(device_type=a.device, dtype=torch.bfloat16, enabled=amp):
+                lp, ol = model(x, xl)
+            lp = lp.float()
             if step < warm_from + a.uniform_ce_steps:
                 loss = uniform_ce(lp, ol, ys)
             else:
-                loss = F.ctc_loss(lp.transpose(0, 1), torch.tensor(sum(ys, [])), ol,
-                                  torch.tensor([len(y) for y in ys]), blank=cfg.vocab_size,
-                                  zero_infinity=True)
+                loss = F.ctc_loss(lp.transpose(0, 1),
+                                  torch.tensor(sum(ys, []), device=device), ol,
+                                  torch.tensor([len(y) for y in ys], device=device),
+                                  blank=cfg.vocab_size, zero_infinity=True)
             opt.zero_grad()
             loss.backward()
             gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -272,28 +309,27 @@ def main():
                 print(f"ep {epoch} {bi}/{len(batches)} step {step} loss {loss.item():.3f} "
                       f"gn {gn:.2f} lr {lr:.2e} {(time.time() - t_start) / 60:.1f} min",
                       flush=True)
-            if time.time() - last_export > a.export_min * 60:
+            if period > 0 and time.time() - last_export > period * 60:
                 last_export = time.time()
-                save(model, opt, step, time.time() - t_start, epoch, rng, ckpt_path)
-                export(model, sp, a.exp, step)
+                checkpoint()
                 w, hyps = quick_eval(model, sp, dev)
                 print(f"step {step}: dev WER {w:.3f}  e.g. '{hyps[0]}' | '{dev[0][1]}'",
                       flush=True)
         else:
             epoch += 1
-    save(model, opt, step, time.time() - t_start, epoch, rng, ckpt_path)
-    export(model, sp, a.exp, step)
+    checkpoint()
     w, _ = quick_eval(model, sp, dev)
     print(f"final step {step}: dev WER {w:.3f}; done", flush=True)
 
 
 def uniform_ce(lp, ol, ys):
     """Frame-wise NLL with the tokens of each utterance spread evenly over its output frames."""
-    tgt = torch.full(lp.shape[:2], -100, dtype=torch.long)
+    tgt = torch.full(lp.shape[:2], -100, dtype=torch.long, device=lp.device)
     for k, y in enumerate(ys):
         n = int(ol[k])
         if n and y:
-            tgt[k, :n] = torch.tensor(y)[(torch.arange(n) * len(y)) // n]
+            tgt[k, :n] = torch.tensor(y, device=lp.device)[
+                (torch.arange(n, device=lp.device) * len(y)) // n]
     return F.nll_loss(lp.reshape(-1, lp.shape[-1]), tgt.reshape(-1), ignore_index=-100)
 
 

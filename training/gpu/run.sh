@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Runs THERE: on a lent GPU machine (Ubuntu 24.04, 16 cores, PyTorch 2.11 + CUDA in its
+# python3, no Node, no registry, no TTS engines), from the repository root, with the folder
+# that training/gpu/prepare.sh packed here carried along:
+#   run {command: "bash training/gpu/run.sh", carry: [".gpu-train"], timeout_s: 600}
+# Phases, each under a hard `timeout` so that something always comes back in $OUT:
+#   1. unpack the espeak-ng/flite .debs into /tmp/x, the FSDD clips and texts into $WORK
+#   2. synthesize three training sets in parallel on all cores (synth.py)
+#   3. train on cuda for a fixed wall-clock budget (train.py, no ONNX export there)
+# Back in $OUT: weights.npz (train.py --save-weights; export.py --weights makes model.onnx
+# here), train.log, synth.log, run.log (everything, with the timing of each phase).
+# EARSHOT_GPU_SMOKE=1: a few hundred utterances, a 1-minute budget, --device cpu — the
+# rehearsal of this script on a machine without a GPU (see training/README.md).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+: "${OUT:?OUT must name the folder whose files come back}"
+mkdir -p "$OUT"
+exec > >(tee -a "$OUT/run.log") 2>&1
+
+PY=${EARSHOT_PYTHON:-python3}
+X=${EARSHOT_DEB_ROOT:-/tmp/x}           # where the .debs are unpacked
+WORK=${EARSHOT_GPU_WORK:-/tmp/earshot-gpu}
+PACK=.gpu-train
+SMOKE=${EARSHOT_GPU_SMOKE:-0}
+NPROC=$(nproc)
+if [ "$SMOKE" = 1 ]; then
+  DEVICE=${EARSHOT_GPU_DEVICE:-cpu}
+  UTTS_A=300 UTTS_B=200 UTTS_C=200 SYNTH_S=120 BUDGET_MIN=1 TRAIN_TIMEOUT=600
+  SIZE=(--d-model 64 --layers 2 --max-frames 6000 --warmup 20)
+else
+  DEVICE=${EARSHOT_GPU_DEVICE:-cuda}
+  # ~56k utterances (~40 h): texts repeat across the sets, voices and augmentation do not.
+  UTTS_A=16000 UTTS_B=16000 UTTS_C=24000 SYNTH_S=140 BUDGET_MIN=4.5 TRAIN_TIMEOUT=360
+  # 5.6 M parameters (fp16 weights.npz ~11 MiB: a returned file holds at most 16 MiB).
+  SIZE=(--d-model 288 --layers 5 --max-frames 48000 --warmup 200 --lr 2e-3)
+fi
+SYNTH_S=${EARSHOT_SYNTH_SECONDS:-$SYNTH_S}
+BUDGET_MIN=${EARSHOT_TRAIN_MINUTES:-$BUDGET_MIN}
+
+t_all=$(date +%s)
+phase() { echo "=== $1: $(( $(date +%s) - t_all )) s since start ($(date -u +%H:%M:%S))"; }
+
+phase "unpack"
+[ -d "$PACK/debs" ] || { echo "no $PACK/: run training/gpu/prepare.sh here first, carry it"; exit 2; }
+mkdir -p "$X" "$WORK"
+for f in "$PACK"/debs/*.deb; do timeout 60 dpkg-deb -x "$f" "$X" || exit 3; done
+# tar's xz filter needs the xz program; Python's tarfile + lzma needs nothing more.
+timeout 120 "$PY" - "$PACK" "$WORK/assets" <<'PYEOF' || exit 3
+import sys, tarfile
+for name in ("fsdd-train.tar.xz", "text.tar.xz"):
+    with tarfile.open(f"{sys.argv[1]}/{name}") as t:
+        t.extractall(sys.argv[2])
+PYEOF
+LIBS="$PWD/$PACK/lib:$X/usr/lib/x86_64-linux-gnu"
+ESPEAK_DATA="$X/usr/lib/x86_64-linux-gnu/espeak-ng-data"
+# TTS tools from the debs only, and their libraries for them only (not for python/torch).
+tts_env=(env "PATH=$X/usr/bin:$PATH" "LD_LIBRARY_PATH=$LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+         "EARSHOT_ESPEAK_DATA=$ESPEAK_DATA" OMP_NUM_THREADS=1 PYTHONUNBUFFERED=1)
+
+phase "preflight"
+"${tts_env[@]}" espeak-ng --path="$ESPEAK_DATA" -v en-us+m3 -w "$WORK/pre-espeak.wav" "one two three" &&
+  "${tts_env[@]}" flite -voice slt -t "one two three" -o "$WORK/pre-flite.wav" ||
+  { echo "TTS preflight failed:"; "${tts_env[@]}" ldd "$X/usr/bin/espeak-ng" "$X/usr/bin/flite"; exit 4; }
+"${tts_env[@]}" ldd "$X/usr/bin/espeak-ng" | grep -E 'espeak|pcaudio|sonic'
+timeout 120 "$PY" -c "
+import torch, torchaudio.compliance.kaldi, sentencepiece, scipy, numpy, sys
+sys.path.insert(0, 'training'); import audio
+x, sr = audio.read_wav('$WORK/pre-espeak.wav')
+print('torch', torch.__version__, 'cuda', torch.cuda.is_available(),
+      torch.cuda.get_device_name(0) if torch.cuda.is_available() else '-',
+      '| espeak wav', sr, 'Hz', len(x), 'samples, fbank', audio.fbank(audio.resample(x, sr)).shape)
+" || exit 4
+if [ "$DEVICE" = cuda ]; then nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true; fi
+
+phase "synth (3 sets, $NPROC cores, stop after ${SYNTH_S}s)"
+p1=$(( NPROC * 5 / 16 )); p2=$(( NPROC * 5 / 16 )); p3=$(( NPROC - p1 - p2 ))
+[ "$p1" -ge 1 ] || p1=1; [ "$p2" -ge 1 ] || p2=1; [ "$p3" -ge 1 ] || p3=1
+common=(--seed 1234 --no-festival --shared "$WORK/assets" --text-root "$WORK/assets"
+        --max-seconds "$SYNTH_S")
+synth() {  # name procs args...
+  local name=$1 procs=$2; shift 2
+  timeout $(( SYNTH_S + 90 )) "${tts_env[@]}" "$PY" training/synth.py --out "$WORK/$name" \
+    --procs "$procs" "${common[@]}" "$@" > "$WORK/synth-$name.log" 2>&1
+  echo "synth $name: rc $? $(tail -n 1 "$WORK/synth-$name.log")"
+}
+synth plain "$p1" --no-augment --voice-seed 77 --max-utts "$UTTS_A" &
+synth clean "$p2" --clean-prob 0.9 --voice-seed 99 --max-utts "$UTTS_B" --no-eval &
+synth aug "$p3" --max-utts "$UTTS_C" --no-eval &
+wait
+for n in plain clean aug; do echo "--- $n"; cat "$WORK/synth-$n.log"; done > "$OUT/synth.log"
+ls "$WORK"/plain/shard_000.json > /dev/null || { echo "no training data"; exit 5; }
+
+phase "train ($DEVICE, ${BUDGET_MIN} min budget)"
+timeout "$TRAIN_TIMEOUT" env PYTHONUNBUFFERED=1 "$PY" training/train.py \
+  --data "$WORK/plain,$WORK/clean,$WORK/aug" --exp "$WORK/exp" --device "$DEVICE" \
+  --budget-min "$BUDGET_MIN" --export-min 0 --save-min 1 --save-weights "$OUT/weights.npz" \
+  --seed 1234 --encoder gru --ff-mult 2 --conv-kernel 5 --sub-channels 32 --vocab 64 \
+  --lr 1.5e-3 --specaug 0 --dropout 0 "${SIZE[@]}" ${EARSHOT_TRAIN_ARGS:-} \
+  2>&1 | tee "$OUT/train.log"
+echo "train: rc ${PIPESTATUS[0]}"
+
+phase "done"
+ls -la "$OUT"
