@@ -223,9 +223,12 @@ export async function startDesktopApp(config: DesktopAppConfig): Promise<Desktop
 
   const initial = store.settings.get();
   // The shortcut registers now; hold mode's hook starts in the background and reports its status.
-  void hotkeys.configure(hotkeySettings(initial)).then((s) => {
-    if (initial.holdToTalk) events.send('hotkeyStatus', s);
-  });
+  void hotkeys.configure(hotkeySettings(initial)).then(
+    (s) => {
+      if (initial.holdToTalk) events.send('hotkeyStatus', s);
+    },
+    (err: unknown) => log('the hotkey could not be set up', err),
+  );
   if (initial.engineMode === 'local') {
     // The window opens while the engine starts; getEndpoint answers WorkerFailed until it runs.
     void startLocalEngine(initial).then(announceEndpoint, (err: unknown) => log('the local engine did not start', err));

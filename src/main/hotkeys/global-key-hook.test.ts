@@ -12,6 +12,8 @@ import { GlobalKeyHook } from './global-key-hook.ts';
 import { UIOHOOK_KEY } from './uiohook-key-codes.ts';
 
 const run = promisify(execFile);
+// A busy machine can take long to start the probe's Node; the answer, not its speed, is tested.
+const PROBE_TIMEOUT_MS = 240_000;
 const require = createRequire(import.meta.url);
 const uiohookLoaded = () => Object.keys(require.cache).some((k) => k.includes('uiohook-napi'));
 
@@ -33,12 +35,12 @@ async function until(what: string, predicate: () => boolean): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('GlobalKeyHook without a usable hook: reports why, never crashes, never loads the module here', () => {
+describe('GlobalKeyHook without a usable hook: reports why, never crashes, never loads the module here', { timeout: PROBE_TIMEOUT_MS + 60_000 }, () => {
   it('no X display on Linux', async () => {
-    const hook = new GlobalKeyHook({ env: {}, platform: 'linux' });
+    const hook = new GlobalKeyHook({ env: {}, platform: 'linux', probeTimeoutMs: PROBE_TIMEOUT_MS });
     const a = await hook.availability();
     expect(a).toMatchObject({ available: false, reason: expect.stringMatching(/no X display \(DISPLAY is not set\)/) });
-    expect(await new GlobalKeyHook({ env: { WAYLAND_DISPLAY: 'wayland-0' }, platform: 'linux' }).availability()).toMatchObject({
+    expect(await new GlobalKeyHook({ env: { WAYLAND_DISPLAY: 'wayland-0' }, platform: 'linux', probeTimeoutMs: PROBE_TIMEOUT_MS }).availability()).toMatchObject({
       available: false,
       reason: expect.stringMatching(/Wayland session has no XWayland display/),
     });
@@ -49,7 +51,7 @@ describe('GlobalKeyHook without a usable hook: reports why, never crashes, never
   });
 
   it('a display that does not exist: the probe process aborts inside uiohook, this one only gets the reason', async () => {
-    const hook = new GlobalKeyHook({ env: { ...process.env, DISPLAY: ':4321' }, platform: 'linux' });
+    const hook = new GlobalKeyHook({ env: { ...process.env, DISPLAY: ':4321' }, platform: 'linux', probeTimeoutMs: PROBE_TIMEOUT_MS });
     const a = await hook.availability();
     expect(a.available).toBe(false);
     expect(a.available === false && a.reason).toMatch(/the key hook did not start: .*XOpenDisplay failure/);
@@ -57,7 +59,7 @@ describe('GlobalKeyHook without a usable hook: reports why, never crashes, never
   });
 
   it('a module that is missing or fails to load', async () => {
-    expect(await new GlobalKeyHook({ env: { DISPLAY: ':1' }, platform: 'linux', moduleId: 'uiohook-napi-missing' }).availability()).toMatchObject({
+    expect(await new GlobalKeyHook({ env: { DISPLAY: ':1' }, platform: 'linux', probeTimeoutMs: PROBE_TIMEOUT_MS, moduleId: 'uiohook-napi-missing' }).availability()).toMatchObject({
       available: false,
       reason: expect.stringMatching(/uiohook-napi-missing module is not installed/),
     });
@@ -65,7 +67,7 @@ describe('GlobalKeyHook without a usable hook: reports why, never crashes, never
     try {
       const broken = join(dir, 'broken-hook.cjs');
       writeFileSync(broken, "throw new Error('libXtst.so.6: cannot open shared object file');\n");
-      const a = await new GlobalKeyHook({ env: { ...process.env, DISPLAY: ':1' }, platform: 'linux', moduleId: broken }).availability();
+      const a = await new GlobalKeyHook({ env: { ...process.env, DISPLAY: ':1' }, platform: 'linux', probeTimeoutMs: PROBE_TIMEOUT_MS, moduleId: broken }).availability();
       expect(a).toMatchObject({ available: false, reason: expect.stringMatching(/module did not load: libXtst\.so\.6: cannot open/) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -83,7 +85,7 @@ describe('GlobalKeyHook without a usable hook: reports why, never crashes, never
 
 // The real hook: Xvfb with XRecord, keys sent through XTEST by xdotool, events through uiohook's
 // thread into HotkeyManager. Skipped only where Xvfb or xdotool is not installed (CI has both).
-describe.skipIf(!hasXvfb || !hasXdotool)('hold-to-talk with the real key hook (Xvfb + xdotool)', () => {
+describe.skipIf(!hasXvfb || !hasXdotool)('hold-to-talk with the real key hook (Xvfb + xdotool)', { timeout: PROBE_TIMEOUT_MS + 60_000 }, () => {
   let x: XDisplay;
   const saved = { DISPLAY: process.env.DISPLAY, WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY };
 
@@ -108,7 +110,7 @@ describe.skipIf(!hasXvfb || !hasXdotool)('hold-to-talk with the real key hook (X
   it('one press and one release of the chord reach HotkeyManager; auto-repeat does not re-press; the toggle is silent meanwhile', async () => {
     const actions: HotkeyAction[] = [];
     const shortcuts = shortcutRegistry();
-    const hook = new GlobalKeyHook({ env: x.env, platform: 'linux' });
+    const hook = new GlobalKeyHook({ env: x.env, platform: 'linux', probeTimeoutMs: PROBE_TIMEOUT_MS });
     // tapMs 0: every release stops (the tap rule is unit-tested with a clock in hold-gesture.test.ts).
     const hotkeys = new HotkeyManager(shortcuts, (a) => actions.push(a), { keyHook: hook, platform: 'linux', tapMs: 0 });
     try {
@@ -150,7 +152,7 @@ describe.skipIf(!hasXvfb || !hasXdotool)('hold-to-talk with the real key hook (X
   it('an accelerator the hook cannot watch keeps the toggle and says why', async () => {
     const actions: HotkeyAction[] = [];
     const shortcuts = shortcutRegistry();
-    const hook = new GlobalKeyHook({ env: x.env, platform: 'linux' });
+    const hook = new GlobalKeyHook({ env: x.env, platform: 'linux', probeTimeoutMs: PROBE_TIMEOUT_MS });
     const hotkeys = new HotkeyManager(shortcuts, (a) => actions.push(a), { keyHook: hook, platform: 'linux' });
     try {
       const status = await hotkeys.configure({ accelerator: 'Ctrl+VolumeUp', holdToTalk: true });

@@ -56,7 +56,8 @@ if (hook) {
   try { hook.start(); hook.stop(); out({ ok: true }); } catch (e) { out({ ok: false, reason: 'the key hook did not start: ' + e.message }); }
 }`;
 
-const DEFAULT_PROBE_TIMEOUT_MS = 20_000;
+// Generous: a false "unavailable" lasts until restart, and a loaded machine starts Node slowly.
+const DEFAULT_PROBE_TIMEOUT_MS = 60_000;
 
 function platformHint(platform: NodeJS.Platform): string {
   if (platform === 'darwin') return ' (grant Earshot Accessibility permission in System Settings → Privacy & Security, then restart Earshot)';
@@ -188,8 +189,12 @@ export class GlobalKeyHook implements KeyHook {
     const line = stdout.trim().split('\n').at(-1) ?? '';
     // The answer counts whatever the exit code: without a display, libXt fails the exit itself.
     if (line.startsWith('{')) {
-      const r = JSON.parse(line) as { ok: boolean; reason?: string };
-      return r.ok ? { available: true } : unavailable(r.reason ?? 'the key hook did not start');
+      try {
+        const r = JSON.parse(line) as { ok: boolean; reason?: string };
+        return r.ok ? { available: true } : unavailable(r.reason ?? 'the key hook did not start');
+      } catch {
+        // Not the probe's answer; fall through to the exit status.
+      }
     }
     if (exit.signal === 'SIGKILL') return unavailable(`the key hook probe did not answer within ${this.#probeTimeoutMs} ms`);
     const detail = stderr.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${exit.code ?? exit.signal}`;
