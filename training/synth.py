@@ -194,7 +194,7 @@ def main():
         if not a.no_eval and not os.path.exists(os.path.join(a.out, "eval", "done")):
             list(pool.imap_unordered(eval_job, ejobs, chunksize=8))
             open(os.path.join(a.out, "eval", "done"), "w").close()
-        print(f"eval wavs: {len(ejobs)} in {time.time() - t0:.0f}s", flush=True)
+            print(f"eval wavs: {len(ejobs)} in {time.time() - t0:.0f}s", flush=True)
         # Interleave FSDD and TTS jobs so that every shard has the full mix.
         fsdd_clean = 0.2 if a.clean_prob <= 0.25 else a.clean_prob  # FSDD: 0.2 by default
         tagged = [(fsdd_job, (*j, fsdd_clean)) for j in fjobs] + \

@@ -25,12 +25,13 @@ SMOKE=${EARSHOT_GPU_SMOKE:-0}
 NPROC=$(nproc)
 if [ "$SMOKE" = 1 ]; then
   DEVICE=${EARSHOT_GPU_DEVICE:-cpu}
-  UTTS_A=300 UTTS_B=200 UTTS_C=200 SYNTH_S=120 BUDGET_MIN=1 TRAIN_TIMEOUT=600
+  # Slack for a loaded 2-core box, where python startup alone can take a minute.
+  UTTS_A=200 UTTS_B=100 UTTS_C=100 SYNTH_S=120 SLACK=1200 BUDGET_MIN=1 TRAIN_TIMEOUT=900
   SIZE=(--d-model 64 --layers 2 --max-frames 6000 --warmup 20)
 else
   DEVICE=${EARSHOT_GPU_DEVICE:-cuda}
   # ~56k utterances (~40 h): texts repeat across the sets, voices and augmentation do not.
-  UTTS_A=16000 UTTS_B=16000 UTTS_C=24000 SYNTH_S=140 BUDGET_MIN=4.5 TRAIN_TIMEOUT=360
+  UTTS_A=16000 UTTS_B=16000 UTTS_C=24000 SYNTH_S=140 SLACK=60 BUDGET_MIN=4.5 TRAIN_TIMEOUT=360
   # 5.6 M parameters (fp16 weights.npz ~11 MiB: a returned file holds at most 16 MiB).
   SIZE=(--d-model 288 --layers 5 --max-frames 48000 --warmup 200 --lr 2e-3)
 fi
@@ -76,17 +77,17 @@ phase "synth (3 sets, $NPROC cores, stop after ${SYNTH_S}s)"
 p1=$(( NPROC * 5 / 16 )); p2=$(( NPROC * 5 / 16 )); p3=$(( NPROC - p1 - p2 ))
 [ "$p1" -ge 1 ] || p1=1; [ "$p2" -ge 1 ] || p2=1; [ "$p3" -ge 1 ] || p3=1
 common=(--seed 1234 --no-festival --shared "$WORK/assets" --text-root "$WORK/assets"
-        --max-seconds "$SYNTH_S")
+        --max-seconds "$SYNTH_S" --shard-size 1000)
 synth() {  # name procs args...
   local name=$1 procs=$2; shift 2
-  timeout $(( SYNTH_S + 90 )) "${tts_env[@]}" "$PY" training/synth.py --out "$WORK/$name" \
+  timeout $(( SYNTH_S + SLACK )) "${tts_env[@]}" "$PY" training/synth.py --out "$WORK/$name" \
     --procs "$procs" "${common[@]}" "$@" > "$WORK/synth-$name.log" 2>&1
   echo "synth $name: rc $? $(tail -n 1 "$WORK/synth-$name.log")"
 }
-synth plain "$p1" --no-augment --voice-seed 77 --max-utts "$UTTS_A" &
-synth clean "$p2" --clean-prob 0.9 --voice-seed 99 --max-utts "$UTTS_B" --no-eval &
-synth aug "$p3" --max-utts "$UTTS_C" --no-eval &
-wait
+synth plain "$p1" --no-augment --voice-seed 77 --max-utts "$UTTS_A" & j1=$!
+synth clean "$p2" --clean-prob 0.9 --voice-seed 99 --max-utts "$UTTS_B" --no-eval & j2=$!
+synth aug "$p3" --max-utts "$UTTS_C" --no-eval & j3=$!
+wait "$j1" "$j2" "$j3"  # a bare `wait` would also wait for the tee of `exec > >(...)`
 for n in plain clean aug; do echo "--- $n"; cat "$WORK/synth-$n.log"; done > "$OUT/synth.log"
 ls "$WORK"/plain/shard_000.json > /dev/null || { echo "no training data"; exit 5; }
 
