@@ -41,6 +41,37 @@ export function buildModelArchive(archiveRoot = 'tiny-model-2024-01-01'): ModelA
   };
 }
 
+/**
+ * A models/catalog.json entry for the fixture archive served at `url` (a download, not bundled);
+ * `over` changes single fields, e.g. a wrong size or a bundled model.
+ */
+export function fixtureCatalogEntry(
+  fixture: ModelArchiveFixture,
+  url: string | null,
+  sha256: string | null,
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    name: 'tiny',
+    title: 'Tiny',
+    family: 'nemo-ctc',
+    engine_support: 'supported',
+    languages: ['en'],
+    bundled: false,
+    path: null,
+    url,
+    size_bytes: fixture.archive.length,
+    size_approx: false,
+    sha256,
+    sha256_source: sha256 ? 'the test fixture' : null,
+    archive_root: fixture.archiveRoot,
+    files: fixture.files,
+    license: 'MIT',
+    notes: 'test',
+    ...over,
+  };
+}
+
 export interface ServedRequest {
   path: string;
   range: string | undefined;

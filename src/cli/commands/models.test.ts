@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildModelArchive, startArchiveServer, type ArchiveServer, type ModelArchiveFixture } from '../../../test-support/model-archive-server.ts';
+import { buildModelArchive, fixtureCatalogEntry, startArchiveServer, type ArchiveServer, type ModelArchiveFixture } from '../../../test-support/model-archive-server.ts';
 import { defaultCatalogPath } from '../../serving/models/model-catalog.ts';
 import { main } from '../main.ts';
 import { formatBytes } from './models.ts';
@@ -55,24 +55,7 @@ describe('earshot models', () => {
     server = await startArchiveServer(fixture.archive);
     // The shipped catalog plus one model served by the local test server.
     const shipped = JSON.parse(readFileSync(defaultCatalogPath(), 'utf8'));
-    shipped.models.push({
-      name: 'tiny',
-      title: 'Tiny test model',
-      family: 'nemo-ctc',
-      engine_support: 'supported',
-      languages: ['en'],
-      bundled: false,
-      path: null,
-      url: server.url,
-      size_bytes: fixture.archive.length,
-      size_approx: false,
-      sha256: fixture.sha256,
-      sha256_source: 'the test fixture',
-      archive_root: fixture.archiveRoot,
-      files: fixture.files,
-      license: 'MIT',
-      notes: 'test',
-    });
+    shipped.models.push(fixtureCatalogEntry(fixture, server.url, fixture.sha256, { title: 'Tiny test model' }));
     catalog = path.join(work, 'catalog.json');
     writeFileSync(catalog, JSON.stringify(shipped));
   });

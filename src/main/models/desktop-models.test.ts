@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildModelArchive, startArchiveServer, type ArchiveServer, type ModelArchiveFixture } from '../../../test-support/model-archive-server.ts';
+import { buildModelArchive, fixtureCatalogEntry, startArchiveServer, type ArchiveServer, type ModelArchiveFixture } from '../../../test-support/model-archive-server.ts';
 import type { ModelDownloadProgress } from '../../shared/ipc-contract.ts';
 import { parseCatalog } from '../../serving/models/model-catalog.ts';
 import { defaultModelStoreConfig, ModelStore } from '../../serving/models/model-store.ts';
@@ -23,24 +23,7 @@ describe('DesktopModels over the real ModelStore', () => {
       parseCatalog({
         version: 1,
         models: [
-          {
-            name: 'tiny',
-            title: 'Tiny',
-            family: 'nemo-ctc',
-            engine_support: 'supported',
-            languages: ['en'],
-            bundled: false,
-            path: null,
-            url: server.url,
-            size_bytes: fixture.archive.length,
-            size_approx: false,
-            sha256,
-            sha256_source: sha256 ? 'the test fixture' : null,
-            archive_root: fixture.archiveRoot,
-            files: fixture.files,
-            license: 'MIT',
-            notes: 'test model',
-          },
+          fixtureCatalogEntry(fixture, server.url, sha256, { title: 'Tiny', notes: 'test model' }),
           {
             name: 'shipped',
             title: 'Shipped',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test-support/free-port.ts';
-import { buildModelArchive, startArchiveServer, type ArchiveServer, type ModelArchiveFixture } from '../../../test-support/model-archive-server.ts';
+import { buildModelArchive, fixtureCatalogEntry, startArchiveServer, type ArchiveServer, type ModelArchiveFixture } from '../../../test-support/model-archive-server.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { parseCatalog } from './model-catalog.ts';
 import { MANIFEST_FILE } from './model-manifest.ts';
@@ -39,24 +39,7 @@ describe('model store', () => {
           license: 'Apache-2.0',
           notes: 'test',
         },
-        {
-          name: 'tiny',
-          title: 'Tiny',
-          family: 'nemo-ctc',
-          engine_support: 'supported',
-          languages: ['en'],
-          bundled: false,
-          path: null,
-          url,
-          size_bytes: fixture.archive.length,
-          size_approx: false,
-          sha256,
-          sha256_source: sha256 ? 'the test fixture' : null,
-          archive_root: fixture.archiveRoot,
-          files: fixture.files,
-          license: 'MIT',
-          notes: 'test',
-        },
+        fixtureCatalogEntry(fixture, url, sha256),
       ],
     });
 
