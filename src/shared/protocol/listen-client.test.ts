@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../../test-support/eventually.ts';
 import { nodeWebSocket, startProtocolPeerServer, type PeerServer } from '../../../test-support/protocol-peer-server.ts';
 import { ErrorCode } from './error-codes.ts';
 import { ListenClient, type ConnectionStatus } from './listen-client.ts';
@@ -71,7 +72,7 @@ describe('ListenClient', () => {
     });
     const r = record(url, { token: 's3cret', model: 'x', hotwords: ['earshot'] });
     r.client.start();
-    await vi.waitFor(() => expect(r.client.status).toBe('streaming'));
+    await eventually(() => expect(r.client.status).toBe('streaming'));
     expect(r.client.session).toBe('abc');
     await r.client.stop();
     expect(path).toBe('/v1/listen?token=s3cret');
@@ -94,7 +95,7 @@ describe('ListenClient', () => {
     r.client.start();
     // Audio sent while queued is not lost: the server holds it until admission.
     r.client.sendAudio(frame());
-    await vi.waitFor(() => expect(r.client.status).toBe('streaming'));
+    await eventually(() => expect(r.client.status).toBe('streaming'));
     r.client.sendAudio(frame());
     await r.client.stop();
     expect(r.queue.map((q) => [q.position, q.eta_ms])).toEqual([
@@ -134,10 +135,10 @@ describe('ListenClient', () => {
     r.client.start();
     r.client.sendAudio(frame());
     r.client.sendAudio(frame());
-    await vi.waitFor(() => expect(r.statuses).toContain('reconnecting'));
+    await eventually(() => expect(r.statuses).toContain('reconnecting'));
     // Audio captured while disconnected is buffered, then sent after the resume.
     for (let i = 0; i < 3; i++) r.client.sendAudio(frame());
-    await vi.waitFor(() => expect(peers).toHaveLength(2));
+    await eventually(() => expect(peers).toHaveLength(2));
     await r.client.stop();
     expect(r.finals.map((f) => f.text)).toEqual(['hello', 'world after 3840 bytes']);
     expect(r.partials).toEqual(['wor']);
@@ -162,8 +163,8 @@ describe('ListenClient', () => {
     });
     const r = record(url);
     r.client.start();
-    await vi.waitFor(() => expect(r.finals).toHaveLength(1));
-    await vi.waitFor(() => expect(r.client.session).toBe('s1'));
+    await eventually(() => expect(r.finals).toHaveLength(1));
+    await eventually(() => expect(r.client.session).toBe('s1'));
     await r.client.stop();
     expect(r.finals.map((f) => f.text)).toEqual(['first', 'second']);
   });
@@ -182,7 +183,7 @@ describe('ListenClient', () => {
     });
     const r = record(url);
     r.client.start();
-    await vi.waitFor(() => expect(r.client.status).toBe('streaming'));
+    await eventually(() => expect(r.client.status).toBe('streaming'));
     await r.client.stop();
     expect(peers).toHaveLength(2);
     expect(r.errors).toEqual([{ code: ErrorCode.Overloaded, fatal: false }]);

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../../../test-support/eventually.ts';
 import { nodeWebSocket, startProtocolPeerServer, type Peer, type PeerServer } from '../../../../test-support/protocol-peer-server.ts';
 import type { EarshotApi, InsertionResult, InsertOptions } from '../../../shared/ipc-contract.ts';
 import { ErrorCode } from '../../../shared/protocol/error-codes.ts';
@@ -82,7 +83,7 @@ describe('DictationController', () => {
     await c.start(settings, undefined);
     expect(c.getSnapshot().phase).toBe('active');
     for (let i = 0; i < 3; i++) audio.frame();
-    await vi.waitFor(() => expect(transcriptText(c.getSnapshot().transcript)).toBe('Hello, world.'));
+    await eventually(() => expect(transcriptText(c.getSnapshot().transcript)).toBe('Hello, world.'));
     t = 2600;
     await c.stop();
 
@@ -120,10 +121,10 @@ describe('DictationController', () => {
     const p = platformApi(s.url);
     const c = new DictationController({ api: p.api, insertFinals: false, startAudio: manualAudio().start, createSocket: nodeWebSocket, now: () => 500 });
     await c.start(settings, undefined);
-    await vi.waitFor(() => expect(c.getSnapshot().connection).toBe('waiting'));
+    await eventually(() => expect(c.getSnapshot().connection).toBe('waiting'));
     expect(c.getSnapshot().queue).toEqual({ position: 1, pending: 1, etaMs: 3000, receivedAt: 500 });
     admit();
-    await vi.waitFor(() => expect(c.getSnapshot().connection).toBe('streaming'));
+    await eventually(() => expect(c.getSnapshot().connection).toBe('streaming'));
     expect(c.getSnapshot().queue).toBeUndefined();
     await c.stop();
     // Nothing was said: nothing is recorded.
@@ -145,7 +146,7 @@ describe('DictationController', () => {
     const p = platformApi(s.url);
     const c = new DictationController({ api: p.api, insertFinals: false, startAudio: audio.start, createSocket: nodeWebSocket });
     await c.start(settings, undefined);
-    await vi.waitFor(() => expect(c.getSnapshot().phase).toBe('idle'));
+    await eventually(() => expect(c.getSnapshot().phase).toBe('idle'));
     expect(c.getSnapshot().error).toEqual({ code: ErrorCode.IdleTimeout, message: 'no audio for 30 s' });
     expect(audio.stopped).toBe(true);
     expect(p.history.list({}).entries.map((e) => e.text)).toEqual(['Keep this']);
@@ -168,7 +169,7 @@ describe('DictationController', () => {
     expect(c.getSnapshot().phase).toBe('active');
     t = 1200;
     audio.level(0.0001);
-    await vi.waitFor(() => expect(c.getSnapshot().phase).toBe('idle'));
+    await eventually(() => expect(c.getSnapshot().phase).toBe('idle'));
     expect(audio.stopped).toBe(true);
   });
 
@@ -176,12 +177,12 @@ describe('DictationController', () => {
     const s = await server((peer) => void peer.start.then(() => peer.send({ type: 'ready', session_id: 'm', model: 'm' })));
     const denied: StartAudio = async () => {
       // The permission prompt takes a while: the session is open by the time it is refused.
-      await vi.waitFor(() => expect(s.peers).toHaveLength(1));
+      await eventually(() => expect(s.peers).toHaveLength(1));
       throw Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' });
     };
     const c = new DictationController({ api: platformApi(s.url).api, insertFinals: false, startAudio: denied, createSocket: nodeWebSocket });
     await c.start(settings, undefined);
     expect(c.getSnapshot()).toMatchObject({ phase: 'idle', error: { message: 'Permission denied' } });
-    await vi.waitFor(() => expect(s.peers[0].ws.readyState).toBe(3));
+    await eventually(() => expect(s.peers[0].ws.readyState).toBe(3));
   });
 });
