@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseSrt } from '../../test-support/subrip.ts';
+import { parseWebVtt } from '../../test-support/webvtt.ts';
 import { hasXdotool, hasXvfb, startXvfb, type XDisplay } from '../../test-support/x11.ts';
 import { AsrError } from '../shared/errors.ts';
 import { IpcChannel, IpcEventChannel, type EngineStatus, type GatewayEndpoint, type IpcResult, type ModelInfo } from '../shared/ipc-contract.ts';
@@ -108,6 +110,9 @@ const fake = vi.hoisted(() => {
     headerHook: undefined as undefined | Listener,
     permissionRequest: undefined as undefined | Listener,
     permissionCheck: undefined as undefined | Listener,
+    /** Where the save dialog "saves" (undefined: the user cancels it), and the names it suggested. */
+    savePath: undefined as string | undefined,
+    suggestedNames: [] as string[],
   };
   const app = Object.assign(new Emitter(), {
     requestSingleInstanceLock: () => state.lock,
@@ -157,7 +162,13 @@ const fake = vi.hoisted(() => {
     ClipboardItem: class {
       constructor(public data: Record<string, string>) {}
     },
-    dialog: { showSaveDialog: async () => ({ canceled: true }) },
+    dialog: {
+      showSaveDialog: async (...args: unknown[]) => {
+        const options = args.at(-1) as { defaultPath?: string };
+        state.suggestedNames.push(options.defaultPath ?? '');
+        return state.savePath === undefined ? { canceled: true } : { canceled: false, filePath: state.savePath };
+      },
+    },
   };
 });
 
@@ -266,7 +277,7 @@ beforeEach(() => {
   removed = [];
   app = undefined;
   fake.BrowserWindow.instances = [];
-  Object.assign(fake.state, { lock: true, clipboardText: '', refuseShortcuts: false });
+  Object.assign(fake.state, { lock: true, clipboardText: '', refuseShortcuts: false, savePath: undefined, suggestedNames: [] });
   fake.state.handlers.clear();
   fake.state.shortcuts.clear();
   fake.app.listeners.clear();
@@ -606,6 +617,63 @@ describe('IPC', () => {
   it('export with a canceled dialog saves nothing', async () => {
     await start();
     expect(await value(IpcChannel.exportHistory, { format: 'srt' })).toEqual({ saved: false, count: 0 });
+  });
+
+  it('exports the history from the SQLite file in every format; each file parses back to the dictations', async () => {
+    await start();
+    const first = await value<{ id: number }>(IpcChannel.addHistory, {
+      text: 'Hello world. How are you?',
+      createdAt: Date.UTC(2025, 0, 31, 9, 0),
+      durationMs: 4000,
+      model: 'earshot-en-small',
+      mode: 'local',
+      segments: [
+        { text: 'Hello world.', start: 0.25, end: 1.5 },
+        { text: 'How are you?', start: 2, end: 3.5 },
+      ],
+    });
+    const second = await value<{ id: number }>(IpcChannel.addHistory, {
+      text: 'Tags <b>stay</b> text & so do --> arrows',
+      createdAt: Date.UTC(2025, 0, 31, 10, 0),
+      durationMs: 2000,
+      model: 'earshot-en-small',
+      mode: 'remote',
+    });
+    const exported = async (format: string, ids?: number[]) => {
+      fake.state.savePath = join(dir, `export.${format}`);
+      const r = await value(IpcChannel.exportHistory, { format, ...(ids && { ids }) });
+      expect(r).toEqual({ saved: true, path: fake.state.savePath, count: ids?.length ?? 2 });
+      expect(fake.state.suggestedNames.at(-1)).toMatch(new RegExp(`^earshot-\\d{4}-\\d{2}-\\d{2}-\\d{4}\\.${format}$`));
+      return readFileSync(fake.state.savePath, 'utf8');
+    };
+
+    expect((await exported('txt')).trimEnd().split('\n\n')).toEqual(['Hello world. How are you?', 'Tags <b>stay</b> text & so do --> arrows']);
+
+    // Oldest first on one timeline: the second dictation's cue starts where the first one ended.
+    expect(parseSrt(await exported('srt'))).toEqual([
+      { startMs: 250, endMs: 1500, text: 'Hello world.' },
+      { startMs: 2000, endMs: 3500, text: 'How are you?' },
+      { startMs: 4000, endMs: 6000, text: 'Tags <b>stay</b> text & so do -> arrows' },
+    ]);
+
+    const vtt = parseWebVtt(await exported('vtt'));
+    expect(vtt.errors).toEqual([]);
+    expect(vtt.cues).toEqual([
+      { startMs: 250, endMs: 1500, text: 'Hello world.' },
+      { startMs: 2000, endMs: 3500, text: 'How are you?' },
+      { startMs: 4000, endMs: 6000, text: 'Tags <b>stay</b> text & so do --> arrows' },
+    ]);
+
+    const json = JSON.parse(await exported('json')) as { format: string; entries: Array<{ id: number; text: string; mode: string; createdAt: string }> };
+    expect(json.format).toBe('earshot-history');
+    expect(json.entries.map((e) => [e.id, e.mode, e.createdAt])).toEqual([
+      [first.id, 'local', '2025-01-31T09:00:00.000Z'],
+      [second.id, 'remote', '2025-01-31T10:00:00.000Z'],
+    ]);
+
+    // A selection (the search results) exports only those entries.
+    const only = JSON.parse(await exported('json', [second.id])) as { entries: Array<{ id: number }> };
+    expect(only.entries.map((e) => e.id)).toEqual([second.id]);
   });
 });
 

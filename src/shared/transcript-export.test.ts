@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseSrt } from '../../test-support/subrip.ts';
 import { parseWebVtt } from '../../test-support/webvtt.ts';
 import type { HistoryEntry } from './history-entry.ts';
 import { exportFileName, exportTranscript, toJson, toSrt, toTxt, toVtt } from './transcript-export.ts';
@@ -13,26 +14,6 @@ function parseVtt(text: string): ParsedCue[] {
   const { cues, errors } = parseWebVtt(text);
   expect(errors).toEqual([]);
   return cues;
-}
-
-/** A strict SubRip reader: numbered blocks, `HH:MM:SS,mmm --> HH:MM:SS,mmm`, non-empty text lines. */
-function parseSrt(text: string): ParsedCue[] {
-  if (text === '') return [];
-  expect(text.endsWith('\n')).toBe(true);
-  const blocks = text.slice(0, -1).split('\n\n');
-  const time = (h: string, m: string, s: string, ms: string) => ((+h * 60 + +m) * 60 + +s) * 1000 + +ms;
-  return blocks.map((block, i) => {
-    const [index, timing, ...lines] = block.split('\n');
-    expect(index).toBe(String(i + 1));
-    const t = /^(\d{2}):([0-5]\d):([0-5]\d),(\d{3}) --> (\d{2}):([0-5]\d):([0-5]\d),(\d{3})$/.exec(timing ?? '');
-    if (!t) throw new Error(`bad SRT timing line in block ${i + 1}: ${timing}`);
-    expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) {
-      expect(line.trim()).not.toBe('');
-      expect(line).not.toContain('-->');
-    }
-    return { startMs: time(t[1], t[2], t[3], t[4]), endMs: time(t[5], t[6], t[7], t[8]), text: lines.join('\n') };
-  });
 }
 
 const entry = (over: Partial<HistoryEntry> & Pick<HistoryEntry, 'id' | 'text'>): HistoryEntry => ({
