@@ -28,12 +28,18 @@ export interface XvfbOptions {
    * Xlib exits such a process ("X connection broken") if its server stops first.
    */
   untilProcessExit?: boolean;
+  /**
+   * X's key auto-repeat (on by default, as on a desktop). Off for tests that only send keys:
+   * on a starved machine a key xdotool holds past the repeat delay (660 ms) types itself again.
+   */
+  autoRepeat?: boolean;
 }
 
 /** Starts `Xvfb` on a free display (it picks one and reports it through -displayfd when ready). */
 export async function startXvfb(options: XvfbOptions = {}): Promise<XDisplay> {
   const extensions = (options.extensions ?? []).flatMap((e) => ['+extension', e]);
-  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp', ...extensions], {
+  const repeat = options.autoRepeat === false ? ['-r'] : [];
+  const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp', ...repeat, ...extensions], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

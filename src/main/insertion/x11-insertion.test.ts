@@ -26,7 +26,7 @@ describe.skipIf(!hasXvfb)('text insertion on X11 (Xvfb, xdotool, xclip, Tk)', ()
   };
 
   beforeAll(async () => {
-    x = await startXvfb();
+    x = await startXvfb({ autoRepeat: false });
     clipboard = new XclipClipboard({ env: x.env });
   });
 
