@@ -86,6 +86,8 @@ export interface ServerBehaviour {
   cutRequests: number;
   /** Flip one byte of the body (a corrupted mirror). */
   corrupt: boolean;
+  /** Send this many body bytes, then hold the response open (a stalled mirror); null: never. */
+  stallAfterBytes?: number | null;
 }
 
 export interface ArchiveServer {
@@ -131,6 +133,10 @@ export async function startArchiveServer(body: Buffer): Promise<ArchiveServer> {
       res.writeHead(200, { 'content-length': data.length });
     }
     const rest = data.subarray(start);
+    if (behaviour.stallAfterBytes != null) {
+      res.write(rest.subarray(0, behaviour.stallAfterBytes));
+      return;
+    }
     if (behaviour.cutAfterBytes !== null && behaviour.cutRequests > 0) {
       behaviour.cutRequests--;
       res.write(rest.subarray(0, behaviour.cutAfterBytes), () => {

@@ -72,6 +72,7 @@ describe('DesktopModels over the real ModelStore', () => {
     work = mkdtempSync(path.join(tmpdir(), 'earshot-desktop-models-'));
     store = openStore(path.join(work, 'earshot.db'));
     server.behaviour.corrupt = false;
+    server.behaviour.stallAfterBytes = null;
   });
   afterEach(() => {
     store.close();
@@ -132,6 +133,34 @@ describe('DesktopModels over the real ModelStore', () => {
     await expect(models.remove('tiny', 'shipped')).rejects.toMatchObject({ code: 'ASR_ERR_INVALID_CONFIG', message: expect.stringMatching(/being downloaded/) });
     models.cancel('tiny');
     await finished;
+  });
+
+  it('cancel stops a download with a canceled event; the next download resumes from the bytes already there', async () => {
+    const source = modelStore(fixture.sha256);
+    const half = fixture.archive.length >> 1;
+    server.behaviour.stallAfterBytes = half;
+    const events: ModelDownloadProgress[] = [];
+    const ended = new Promise<void>((resolve) => {
+      const models = new DesktopModels(source, (p) => {
+        events.push(p);
+        // Cancel once the first bytes arrived; the stalled server sends no more.
+        if (p.state === 'downloading' && p.receivedBytes > 0) models.cancel('tiny');
+        if (p.state === 'canceled' || p.state === 'done' || p.state === 'failed') resolve();
+      });
+      models.download('tiny');
+    });
+    await ended;
+    expect(events.at(-1)).toMatchObject({ name: 'tiny', state: 'canceled' });
+    await expect(new DesktopModels(source, () => {}).resolve('tiny')).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_NOT_FOUND' });
+
+    server.behaviour.stallAfterBytes = null;
+    const before = server.requests.length;
+    const again = await download((emit) => new DesktopModels(source, emit), 'tiny');
+    expect(again.at(-1)).toMatchObject({ state: 'done', receivedBytes: fixture.archive.length });
+    // The second request asked only for what was missing.
+    const ranges = server.requests.slice(before).map((r) => r.range).filter((r) => r !== undefined);
+    expect(ranges[0]).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(await new DesktopModels(source, () => {}).resolve('tiny')).toBeTruthy();
   });
 
   it('a corrupted download fails with the checksum code and records nothing', async () => {
