@@ -3,6 +3,7 @@
  * same model files and the same audio, side by side in one run.
  *
  *   npm run bench:engine -- [--model DIR] [--streams 64] [--batches 1,4,16,64] [--threads 1] [--repeats 2] [--fbank wasm|js]
+ *                           [--memory-streams 1000]
  *
  * Model: --model, else models/earshot-en-small if present, else a random-weight model of the
  * shipped architecture at full size (generated into .fixtures/). Audio: N streams of jfk.wav,
@@ -33,11 +34,14 @@ const { values: args } = parseArgs({
     repeats: { type: 'string', default: '2' },
     /** FFT kernel of Earshot's fbank: wasm (default) or js (the float64 FFT of before 2026-11-27). */
     fbank: { type: 'string', default: 'wasm' },
+    /** Live streams for the memory measurement: many, so that RSS noise (MBs) divides away. */
+    'memory-streams': { type: 'string', default: '1000' },
     /** Internal: measure one engine's per-stream memory in a fresh process and print it. */
     'memory-of': { type: 'string' },
   },
 });
 const numStreams = Number(args.streams);
+const memoryStreams = Number(args['memory-streams']);
 const batches = String(args.batches).split(',').map(Number);
 const threads = Number(args.threads);
 const REPEATS = Number(args.repeats);
@@ -152,14 +156,18 @@ function fbankOnly(spectrum: PowerSpectrumKernel): number {
  * which is not a per-stream cost (counting it made a batch-64 workspace look like 1.5 MB per stream).
  */
 async function memoryPerStream(feed: (samples: Float32Array) => void, decodeAll: () => Promise<void> | void): Promise<number> {
-  for (const samples of audio) feed(samples.subarray(0, 32000));
+  // 2 s of audio per stream, cycling through the clips; a first round warms up allocators and JIT.
+  const round = () => {
+    for (let i = 0; i < memoryStreams; i++) feed(audio[i % audio.length].subarray(0, 32000));
+  };
+  round();
   await decodeAll();
   global.gc?.();
   const before = rssKb();
-  for (const samples of audio) feed(samples.subarray(0, 32000));
+  round();
   await decodeAll();
   global.gc?.();
-  return (rssKb() - before) / numStreams;
+  return (rssKb() - before) / memoryStreams;
 }
 
 const fmt = (n: number, d = 1) => n.toFixed(d);
@@ -200,7 +208,7 @@ async function main(): Promise<void> {
   const memOurs = memoryInChild('earshot');
   const memSherpa = memoryInChild('sherpa-onnx');
   console.log(
-    `per-stream memory (RSS growth per live stream, ${numStreams} streams, fresh process each): earshot ${fmt(memOurs, 0)} KiB (encoder states ${fmt(stateKb, 0)} KiB), sherpa-onnx ${fmt(memSherpa, 0)} KiB`,
+    `per-stream memory (RSS growth per live stream, ${memoryStreams} streams with 2 s of audio decoded, fresh process each): earshot ${fmt(memOurs, 0)} KiB (encoder states ${fmt(stateKb, 0)} KiB), sherpa-onnx ${fmt(memSherpa, 0)} KiB`,
   );
   await ours.dispose();
 }
@@ -209,7 +217,7 @@ async function main(): Promise<void> {
 function memoryInChild(engine: 'earshot' | 'sherpa-onnx'): number {
   const out = execFileSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--model', modelDir, '--streams', String(numStreams), '--threads', String(threads), '--fbank', fbankBackend, '--memory-of', engine],
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--model', modelDir, '--streams', String(numStreams), '--threads', String(threads), '--fbank', fbankBackend, '--memory-streams', String(memoryStreams), '--memory-of', engine],
     { encoding: 'utf8' },
   );
   return Number(out.trim().split('\n').pop());
