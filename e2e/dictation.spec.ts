@@ -123,16 +123,42 @@ test('shows the queue position while the only slot is taken and hides it once ad
   const holder = await holdTheSlot(server.wsUrl);
   try {
     await page.goto(server.httpUrl);
+    await expect(recordButton(page)).toBeVisible();
+    await watchLoudestLevel(page);
     await recordButton(page).click();
     const banner = page.getByTestId('queue-banner');
     await expect(banner).toContainText('You are number 1 in the queue', { timeout: 30_000 });
     await expect(page.getByTestId('connection-status')).toContainText('Waiting in queue');
     await page.screenshot({ path: test.info().outputPath('queue-banner.png') });
+    // The microphone runs while queued: the picker now lists Chromium's fake inputs by name.
+    const inputs = page.getByTestId('device-picker').locator('option:not([value=""])');
+    await expect.poll(() => inputs.count(), { timeout: 30_000, message: 'the picker lists the fake microphones' }).toBeGreaterThan(0);
+    const labels = await inputs.allTextContents();
+    test.info().annotations.push({ type: 'inputs', description: labels.join(' | ') });
+    expect(labels.every((l) => l.trim() !== '' && !/^Microphone \d+$/.test(l))).toBe(true);
   } finally {
     await holder.release();
   }
   await expect(page.getByTestId('queue-banner')).toBeHidden({ timeout: 30_000 });
   await expect(page.getByTestId('connection-status')).toContainText('Listening');
   await page.screenshot({ path: test.info().outputPath('admitted.png') });
+  await waitForRecordedMs(page, wavDurationMs(speech) + 300);
   await stopAndWait(page);
+  // The sentence played through the meter: well above the -60 dB floor that silence shows.
+  const loudest = await page.evaluate(() => (window as unknown as { loudestLevelDb: number }).loudestLevelDb);
+  test.info().annotations.push({ type: 'loudest level', description: `${loudest} dB` });
+  expect(loudest).toBeGreaterThan(-45);
 });
+
+/** Records the highest value the level meter shows from now on (it updates faster than polling). */
+async function watchLoudestLevel(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const meter = document.querySelector('[data-testid="level-meter"]');
+    if (!meter) throw new Error('no level meter on the page');
+    const w = window as unknown as { loudestLevelDb: number };
+    w.loudestLevelDb = -Infinity;
+    new MutationObserver(() => {
+      w.loudestLevelDb = Math.max(w.loudestLevelDb, Number(meter.getAttribute('aria-valuenow')));
+    }).observe(meter, { attributes: true, attributeFilter: ['aria-valuenow'] });
+  });
+}
