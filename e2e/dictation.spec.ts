@@ -145,20 +145,22 @@ test('shows the queue position while the only slot is taken and hides it once ad
   await waitForRecordedMs(page, wavDurationMs(speech) + 300);
   await stopAndWait(page);
   // The sentence played through the meter: well above the -60 dB floor that silence shows.
-  const loudest = await page.evaluate(() => (window as unknown as { loudestLevelDb: number }).loudestLevelDb);
+  const loudest = Number(await page.evaluate('window.loudestLevelDb'));
   test.info().annotations.push({ type: 'loudest level', description: `${loudest} dB` });
   expect(loudest).toBeGreaterThan(-45);
 });
 
-/** Records the highest value the level meter shows from now on (it updates faster than polling). */
+/**
+ * Records the highest value the level meter shows from now on (it updates faster than polling).
+ * A string, because this project's Node type-check has no DOM types.
+ */
 async function watchLoudestLevel(page: Page): Promise<void> {
-  await page.evaluate(() => {
+  await page.evaluate(`(() => {
     const meter = document.querySelector('[data-testid="level-meter"]');
     if (!meter) throw new Error('no level meter on the page');
-    const w = window as unknown as { loudestLevelDb: number };
-    w.loudestLevelDb = -Infinity;
+    window.loudestLevelDb = -Infinity;
     new MutationObserver(() => {
-      w.loudestLevelDb = Math.max(w.loudestLevelDb, Number(meter.getAttribute('aria-valuenow')));
+      window.loudestLevelDb = Math.max(window.loudestLevelDb, Number(meter.getAttribute('aria-valuenow')));
     }).observe(meter, { attributes: true, attributeFilter: ['aria-valuenow'] });
-  });
+  })()`);
 }
