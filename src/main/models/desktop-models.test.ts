@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { buildModelArchive, fixtureCatalogEntry, startArchiveServer, type ArchiveServer, type ModelArchiveFixture } from '../../../test-support/model-archive-server.ts';
 import type { ModelDownloadProgress } from '../../shared/ipc-contract.ts';
 import { parseCatalog } from '../../serving/models/model-catalog.ts';
+import { defaultDownloadTuning } from '../../serving/models/model-downloader.ts';
 import { defaultModelStoreConfig, ModelStore } from '../../serving/models/model-store.ts';
 import { openStore, type Store } from '../store/open-store.ts';
 import { DesktopModels } from './desktop-models.ts';
@@ -18,7 +19,7 @@ describe('DesktopModels over the real ModelStore', () => {
   let work: string;
   let store: Store;
 
-  const modelStore = (sha256: string | null) =>
+  const modelStore = (sha256: string | null, progressIntervalMs = defaultDownloadTuning().progressIntervalMs) =>
     new ModelStore(
       parseCatalog({
         version: 1,
@@ -44,7 +45,13 @@ describe('DesktopModels over the real ModelStore', () => {
           },
         ],
       }),
-      { ...defaultModelStoreConfig(path.join(work, 'models'), work), retries: 0, retryDelayMs: 0, extractIn: 'inline' },
+      {
+        ...defaultModelStoreConfig(path.join(work, 'models'), work),
+        retries: 0,
+        retryDelayMs: 0,
+        extractIn: 'inline',
+        download: { ...defaultDownloadTuning(), progressIntervalMs },
+      },
     );
 
   /** Starts a download and resolves with every event once a final state arrives. */
@@ -136,17 +143,24 @@ describe('DesktopModels over the real ModelStore', () => {
   });
 
   it('cancel stops a download with a canceled event; the next download resumes from the bytes already there', async () => {
-    const source = modelStore(fixture.sha256);
+    // Every received chunk reports progress (no 100/200 ms throttles): the half that arrives before
+    // the stall may come in one burst, and its report is what triggers the cancel.
+    const source = modelStore(fixture.sha256, 0);
     const half = fixture.archive.length >> 1;
     server.behaviour.stallAfterBytes = half;
     const events: ModelDownloadProgress[] = [];
+    let clock = 0;
     const ended = new Promise<void>((resolve) => {
-      const models = new DesktopModels(source, (p) => {
-        events.push(p);
-        // Cancel once the first bytes arrived; the stalled server sends no more.
-        if (p.state === 'downloading' && p.receivedBytes > 0) models.cancel('tiny');
-        if (p.state === 'canceled' || p.state === 'done' || p.state === 'failed') resolve();
-      });
+      const models = new DesktopModels(
+        source,
+        (p) => {
+          events.push(p);
+          // Cancel once the first bytes arrived; the stalled server sends no more.
+          if (p.state === 'downloading' && p.receivedBytes > 0) models.cancel('tiny');
+          if (p.state === 'canceled' || p.state === 'done' || p.state === 'failed') resolve();
+        },
+        { now: () => (clock += 1_000) },
+      );
       models.download('tiny');
     });
     await ended;
