@@ -1,6 +1,7 @@
 import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
 import { DEFAULT_ENDPOINT_CONFIG } from './endpoint.ts';
+import { CARRY_STATES, type CarryStates } from './model/session-factory.ts';
 import { SPECTRUM_BACKENDS, type SpectrumBackend } from './features/power-spectrum.ts';
 import type { DecodingMethod, EndpointRule, OnlineRecognizerConfig } from './recognizer-api.ts';
 
@@ -15,6 +16,8 @@ export interface EngineRecognizerConfig extends OnlineRecognizerConfig {
    * default, falls back to 'js' where WebAssembly SIMD is missing) or 'js' (float64).
    */
   fbankBackend: SpectrumBackend;
+  /** Encoder states kept batched between calls: 'auto' (on a GPU provider), 'on', 'off'. */
+  carryStates: CarryStates;
 }
 
 export type EngineRecognizerConfigInput = Partial<Omit<EngineRecognizerConfig, 'endpoint'>> & {
@@ -31,6 +34,7 @@ export const DEFAULT_RECOGNIZER_CONFIG: Omit<EngineRecognizerConfig, 'modelDir'>
   preferInt8: false,
   blankPenalty: 0,
   fbankBackend: 'wasm',
+  carryStates: 'auto',
 };
 
 const DECODING_METHODS: readonly DecodingMethod[] = ['greedy_search', 'modified_beam_search'];
@@ -63,6 +67,7 @@ export function validateRecognizerConfig(c: EngineRecognizerConfig): void {
   if (typeof c.preferInt8 !== 'boolean') fail('preferInt8 must be a boolean');
   if (!Number.isFinite(c.blankPenalty) || c.blankPenalty < 0) fail(`blankPenalty must be a number >= 0, got ${c.blankPenalty}`);
   if (!SPECTRUM_BACKENDS.includes(c.fbankBackend)) fail(`fbankBackend must be one of ${SPECTRUM_BACKENDS.join(', ')}, got ${String(c.fbankBackend)}`);
+  if (!CARRY_STATES.includes(c.carryStates)) fail(`carryStates must be one of ${CARRY_STATES.join(', ')}, got ${String(c.carryStates)}`);
   if (typeof c.endpoint.enabled !== 'boolean') fail('endpoint.enabled must be a boolean');
   for (const name of ['rule1', 'rule2', 'rule3'] as const) validateRule(c.endpoint[name], name, fail);
 }

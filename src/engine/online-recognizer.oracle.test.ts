@@ -39,13 +39,17 @@ const CASES: { family: FixtureFamily; method: DecodingMethod }[] = [
   { family: 'zipformer2', method: 'modified_beam_search' },
 ];
 
-describe.each(CASES)('$family $method equals sherpa-onnx', ({ family, method }) => {
+// carryStates 'on': states stay in the last call's batched outputs while the batch repeats
+// (state-carry.ts); the batches here change as streams end, so both of its paths run.
+const CARRY_CASES = CASES.flatMap((c) => (['off', 'on'] as const).map((carryStates) => ({ ...c, carryStates })));
+
+describe.each(CARRY_CASES)('$family $method (state carry $carryStates) equals sherpa-onnx', ({ family, method, carryStates }) => {
   const dir = FIXTURE_MODELS[family];
   const sherpa = sherpaRecognizer(family, dir, { decodingMethod: method, maxActivePaths: 4 });
   let engine: OnlineRecognizer;
 
   beforeAll(async () => {
-    engine = await createOnlineRecognizer({ modelDir: dir, decodingMethod: method, maxActivePaths: 4 });
+    engine = await createOnlineRecognizer({ modelDir: dir, decodingMethod: method, maxActivePaths: 4, carryStates });
   });
   afterAll(() => engine.dispose());
 
@@ -93,7 +97,7 @@ describe.each(CASES)('$family $method equals sherpa-onnx', ({ family, method }) 
   });
 });
 
-describe.each(CASES)('$family $method endpointing and reset equal sherpa-onnx', ({ family, method }) => {
+describe.each(CARRY_CASES)('$family $method (state carry $carryStates) endpointing and reset equal sherpa-onnx', ({ family, method, carryStates }) => {
   const dir = FIXTURE_MODELS[family];
   // Short rules so that the 11 s clip splits into several segments.
   const rules = { rule1: 0.8, rule2: 0.4, rule3: 3 };
@@ -103,6 +107,7 @@ describe.each(CASES)('$family $method endpointing and reset equal sherpa-onnx', 
     engine = await createOnlineRecognizer({
       modelDir: dir,
       decodingMethod: method,
+      carryStates,
       endpoint: {
         enabled: true,
         rule1: { mustContainNonSilence: false, minTrailingSilence: rules.rule1, minUtteranceLength: 0 },

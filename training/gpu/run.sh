@@ -35,7 +35,18 @@ else
   # 5.6 M parameters (fp16 weights.npz ~11 MiB: a returned file holds at most 16 MiB).
   SIZE=(--d-model 288 --layers 5 --max-frames 48000 --warmup 200 --lr 2e-3)
 fi
+# Fine-tuning instead of a fresh model: $PACK/init holds ckpt.pt (weights, fp16 to fit the
+# 64 MiB carry; step/epoch/rng of the run it came from, elapsed 0) and that run's bpe.model, so
+# that token ids stay those of the shipped model. The architecture must be the checkpoint's.
+INIT=0
+if [ -f "$PACK/init/ckpt.pt" ] && [ "${EARSHOT_GPU_FRESH:-0}" != 1 ]; then
+  INIT=1
+  SIZE=(--d-model 256 --layers 4 --reset-opt)
+  if [ "$SMOKE" = 1 ]; then SIZE+=(--max-frames 6000 --warmup 5 --lr 3e-4)
+  else SIZE+=(--max-frames 24000 --warmup 100 --lr 1e-3); fi
+fi
 SYNTH_S=${EARSHOT_SYNTH_SECONDS:-$SYNTH_S}
+TRAIN_TIMEOUT=${EARSHOT_TRAIN_TIMEOUT:-$TRAIN_TIMEOUT}
 BUDGET_MIN=${EARSHOT_TRAIN_MINUTES:-$BUDGET_MIN}
 
 t_all=$(date +%s)
@@ -91,7 +102,10 @@ wait "$j1" "$j2" "$j3"  # a bare `wait` would also wait for the tee of `exec > >
 for n in plain clean aug; do echo "--- $n"; cat "$WORK/synth-$n.log"; done > "$OUT/synth.log"
 ls "$WORK"/plain/shard_000.json > /dev/null || { echo "no training data"; exit 5; }
 
-phase "train ($DEVICE, ${BUDGET_MIN} min budget)"
+phase "train ($DEVICE, ${BUDGET_MIN} min budget, init $INIT)"
+if [ "$INIT" = 1 ]; then
+  mkdir -p "$WORK/exp" && cp "$PACK/init/ckpt.pt" "$PACK/init/bpe.model" "$WORK/exp/"
+fi
 timeout "$TRAIN_TIMEOUT" env PYTHONUNBUFFERED=1 "$PY" training/train.py \
   --data "$WORK/plain,$WORK/clean,$WORK/aug" --exp "$WORK/exp" --device "$DEVICE" \
   --budget-min "$BUDGET_MIN" --export-min 0 --save-min 1 --save-weights "$OUT/weights.npz" \

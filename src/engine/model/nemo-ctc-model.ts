@@ -5,7 +5,7 @@ import type { ModelFamily, ModelFiles } from './model-family.ts';
 import { pickPrecision } from './model-family.ts';
 import { type OnnxMetadata, requireInt } from './onnx-metadata.ts';
 import { OrtStreamingEncoder } from './ort-streaming-encoder.ts';
-import { createSession, type SessionFactoryOptions } from './session-factory.ts';
+import { carriesStates, createSession, type SessionFactoryOptions } from './session-factory.ts';
 import {
   batchAxisOf,
   checkStateShape,
@@ -64,7 +64,7 @@ export async function loadNemoCtcModel(files: ModelFiles, options: SessionFactor
     (typeof REQUIRED_KEYS)[number],
     number
   >;
-  const { session, provider } = await createSession(path, options);
+  const { session, provider } = await createSession(path, options, 'encoder');
   try {
     const inputs = declaredInputs(session);
     const outputs = declaredOutputs(session);
@@ -103,6 +103,7 @@ export async function loadNemoCtcModel(files: ModelFiles, options: SessionFactor
         supportsBatch: !hasFixedBatch(inputs[0], 0),
       },
       path,
+      carriesStates(options, provider),
     );
     return {
       kind: 'ctc',

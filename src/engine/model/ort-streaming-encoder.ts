@@ -1,7 +1,8 @@
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
-import { type StateData, type StateSpec, stackState, unstackState, zeroState } from './state-batching.ts';
+import { type StateData, type StateSpec, zeroState } from './state-batching.ts';
+import { StateCarry } from './state-carry.ts';
 import type { EncoderResult, StreamingEncoder } from './streaming-model.ts';
 
 export interface EncoderLayout {
@@ -26,28 +27,50 @@ export class OrtStreamingEncoder implements StreamingEncoder {
   readonly featureDim: number;
   readonly stateSpecs: readonly StateSpec[];
   readonly supportsBatch: boolean;
+  private readonly carry: StateCarry;
+  /** The last call's completion: calls run one at a time, which the state carry relies on. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly session: InferenceSession,
     private readonly layout: EncoderLayout,
     private readonly path: string,
+    /** Keep state outputs batched between calls (state-carry.ts). */
+    carryStates = false,
   ) {
     this.chunkLength = layout.chunkLength;
     this.chunkShift = layout.chunkShift;
     this.featureDim = layout.featureDim;
     this.stateSpecs = layout.stateSpecs;
     this.supportsBatch = layout.supportsBatch;
+    this.carry = new StateCarry(layout.stateSpecs, carryStates);
   }
 
-  release(): Promise<void> {
+  async release(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.carry.flush();
     return this.session.release();
+  }
+
+  readStates(states: readonly StateData[]): Promise<readonly StateData[]> {
+    return this.serialized(() => this.carry.read(states));
   }
 
   initStates(): StateData[] {
     return this.stateSpecs.map(zeroState);
   }
 
-  async run(features: Float32Array, states: readonly (readonly StateData[])[]): Promise<EncoderResult> {
+  run(features: Float32Array, states: readonly (readonly StateData[])[]): Promise<EncoderResult> {
+    return this.serialized(() => this.runNow(features, states));
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(fn, fn);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(features: Float32Array, states: readonly (readonly StateData[])[]): Promise<EncoderResult> {
     const n = states.length;
     const { chunkLength: t, featureDim: f } = this;
     if (features.length !== n * t * f) {
@@ -58,31 +81,41 @@ export class OrtStreamingEncoder implements StreamingEncoder {
       this.layout.featureLayout === 'channels-first'
         ? new Tensor('float32', toChannelsFirst(features, n, t, f), [n, f, t])
         : new Tensor('float32', features, [n, t, f]);
-    this.stateSpecs.forEach((spec, i) => {
-      const batched = stackState(
-        spec,
-        states.map((s) => s[i]),
-      );
-      feeds[spec.inputName] = new Tensor(spec.type, batched.data, batched.dims);
-    });
+    const { tensors, reused } = await this.carry.inputs(states);
+    this.stateSpecs.forEach((spec, i) => (feeds[spec.inputName] = tensors[i]));
     for (const c of this.layout.constantInputs) {
       feeds[c.name] = new Tensor('int64', new BigInt64Array(n).fill(BigInt(c.value)), [n]);
     }
-    const out = await this.session.run(feeds);
+    let out: InferenceSession.OnnxValueMapType;
+    let data: unknown;
+    try {
+      out = await this.session.run(feeds);
+      // A GPU provider may leave outputs on the device: the main one is read back here.
+      const main = out[this.layout.output];
+      data = main && main.location !== 'cpu' ? await main.getData(true) : main?.data;
+    } catch (err) {
+      await this.carry.consumed(reused, false);
+      throw err;
+    }
     const main = out[this.layout.output];
-    if (!main || main.dims.length !== 3 || main.dims[0] !== n || !(main.data instanceof Float32Array)) {
+    const stateOutputs = new Set(this.stateSpecs.map((spec) => spec.outputName));
+    const valid = main && main.dims.length === 3 && main.dims[0] === n && data instanceof Float32Array;
+    for (const [name, value] of Object.entries(out)) {
+      if ((!valid || !stateOutputs.has(name)) && value.location !== 'cpu') value.dispose();
+    }
+    if (!valid) {
+      await this.carry.consumed(reused, false); // the streams keep the states they came with
       throw new AsrError(
         ErrorCode.ModelInvalid,
         `${this.path}: output '${this.layout.output}' has shape [${main?.dims.join(', ')}], expected [${n}, frames, dim] float32`,
       );
     }
-    const next: StateData[][] = Array.from({ length: n }, () => new Array<StateData>(this.stateSpecs.length));
-    this.stateSpecs.forEach((spec, i) => {
-      const value = out[spec.outputName];
-      const parts = unstackState(spec, value.data as StateData, n);
-      for (let s = 0; s < n; s++) next[s][i] = parts[s];
-    });
-    return { output: main.data, frames: main.dims[1], dim: main.dims[2], states: next };
+    await this.carry.consumed(reused, true);
+    const next = await this.carry.adopt(
+      this.stateSpecs.map((spec) => out[spec.outputName]),
+      n,
+    );
+    return { output: data as Float32Array, frames: main.dims[1], dim: main.dims[2], states: next };
   }
 }
 

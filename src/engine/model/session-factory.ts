@@ -8,6 +8,20 @@ export interface SessionFactoryOptions {
   providers: readonly string[];
   /** Intra-op threads of each session. */
   numThreads: number;
+  /**
+   * Encoder states between calls (state-carry.ts): 'auto' carries them on a GPU provider only
+   * (kept on the device), 'on' also on the CPU, 'off' splits every call's outputs at once.
+   */
+  carryStates?: CarryStates;
+}
+
+export type CarryStates = 'auto' | 'on' | 'off';
+export const CARRY_STATES: readonly CarryStates[] = ['auto', 'on', 'off'];
+
+/** Whether an encoder on this provider carries its states. */
+export function carriesStates(options: SessionFactoryOptions, provider: string): boolean {
+  const mode = options.carryStates ?? 'auto';
+  return mode === 'on' || (mode === 'auto' && provider !== 'cpu');
 }
 
 export interface ProviderFailure {
@@ -27,7 +41,12 @@ export interface CreatedSession {
  * Creates an ORT session, trying each provider alone: a list such as ['webgpu','cpu'] does not
  * fall back by itself in onnxruntime-node, it throws if the first one fails.
  */
-export async function createSession(modelPath: string, options: SessionFactoryOptions): Promise<CreatedSession> {
+export async function createSession(
+  modelPath: string,
+  options: SessionFactoryOptions,
+  /** 'encoder': a streaming encoder, whose outputs a WebGPU session keeps on the device. */
+  role: 'encoder' | 'other' = 'other',
+): Promise<CreatedSession> {
   try {
     await access(modelPath);
   } catch {
@@ -37,7 +56,7 @@ export async function createSession(modelPath: string, options: SessionFactoryOp
   const failures: ProviderFailure[] = [];
   for (const provider of order) {
     try {
-      const session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads));
+      const session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads, role === 'encoder' && carriesStates(options, provider)));
       return { session, provider, failures };
     } catch (err) {
       failures.push({ provider, message: err instanceof Error ? err.message : String(err) });
@@ -47,8 +66,10 @@ export async function createSession(modelPath: string, options: SessionFactoryOp
   throw new AsrError(ErrorCode.ModelInvalid, `cannot load ${modelPath}: ${cpu.message}`, { cause: failures });
 }
 
-function sessionOptions(provider: string, numThreads: number): InferenceSession.SessionOptions {
+function sessionOptions(provider: string, numThreads: number, outputsOnDevice: boolean): InferenceSession.SessionOptions {
   return {
+    // Only WebGPU has a device location in onnxruntime-node; the encoder reads its main output back.
+    ...(outputsOnDevice && provider === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
     executionProviders: [provider],
     intraOpNumThreads: numThreads,
     interOpNumThreads: 1,

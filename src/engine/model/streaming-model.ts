@@ -6,7 +6,11 @@ export interface EncoderResult {
   output: Float32Array;
   frames: number;
   dim: number;
-  /** The next states of each stream, in stateSpecs order. */
+  /**
+   * The next states of each stream, in stateSpecs order. With a state carry they are handles
+   * whose values stay in the encoder until needed: pass them to the next run() as they are, and
+   * read their values only through StreamingEncoder.readStates().
+   */
   states: StateData[][];
 }
 
@@ -21,6 +25,8 @@ export interface StreamingEncoder {
   initStates(): StateData[];
   /** features: (N, chunkLength, featureDim) row-major; states: N streams' states. */
   run(features: Float32Array, states: readonly (readonly StateData[])[]): Promise<EncoderResult>;
+  /** One stream's states with their values in place (a carried batch is read back first). */
+  readStates(states: readonly StateData[]): Promise<readonly StateData[]>;
 }
 
 interface ModelBase {

@@ -5,7 +5,7 @@ import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { type ModelFamily, type ModelFiles, pickPrecision } from './model-family.ts';
 import { type OnnxMetadata, requireInt, requireIntList } from './onnx-metadata.ts';
 import { OrtStreamingEncoder } from './ort-streaming-encoder.ts';
-import { createSession, type SessionFactoryOptions } from './session-factory.ts';
+import { carriesStates, createSession, type SessionFactoryOptions } from './session-factory.ts';
 import {
   type DeclaredValue,
   batchAxisOf,
@@ -126,7 +126,7 @@ export async function loadZipformer2TransducerModel(
   const vocabSize = requireInt(files.metadata.decoder, 'vocab_size', decPath);
   const sessions: InferenceSession[] = [];
   try {
-    const enc = await createSession(encPath, options);
+    const enc = await createSession(encPath, options, 'encoder');
     sessions.push(enc.session);
     const dec = await createSession(decPath, { ...options, providers: [enc.provider] });
     sessions.push(dec.session);
@@ -168,6 +168,7 @@ export async function loadZipformer2TransducerModel(
         supportsBatch: !hasFixedBatch(inputs[0], 0),
       },
       encPath,
+      carriesStates(options, enc.provider),
     );
     return new OrtTransducer(encoder, dec.session, join.session, {
       contextSize,

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
+import { loadModel } from './model-detector.ts';
+import type { StateData } from './state-batching.ts';
+import type { StreamingEncoder, StreamingModel } from './streaming-model.ts';
+
+/** Deterministic pseudo-log-mel frames for `n` streams, different per seed. */
+function features(encoder: StreamingEncoder, n: number, seed: number): Float32Array {
+  const f = new Float32Array(n * encoder.chunkLength * encoder.featureDim);
+  for (let i = 0; i < f.length; i++) f[i] = -6 + 4 * Math.sin(i * 0.37 + seed * 1.7) * Math.cos(i * 0.011 * seed);
+  return f;
+}
+
+// The same schedule of batches on a carrying and a plain encoder: repeated batches (the carry
+// feeds its held outputs back), then changed ones (it settles them) — outputs and final states
+// must be identical.
+const SCHEDULE = [
+  [0, 1, 2],
+  [0, 1, 2],
+  [0, 1, 2],
+  [0, 2],
+  [1],
+  [1],
+  [2, 0, 1],
+];
+
+describe.each(['nemoCtc', 'zipformer2'] as const)('%s state carry', (family) => {
+  let carrying: StreamingModel;
+  let plain: StreamingModel;
+  beforeAll(async () => {
+    carrying = await loadModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1, carryStates: 'on' });
+    plain = await loadModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1, carryStates: 'off' });
+  });
+  afterAll(async () => {
+    await carrying.dispose();
+    await plain.dispose();
+  });
+
+  it('gives the outputs and states of the plain path, batch after batch', async () => {
+    const a = carrying.encoder;
+    const b = plain.encoder;
+    const sa: StateData[][] = [0, 1, 2].map(() => a.initStates());
+    const sb: StateData[][] = [0, 1, 2].map(() => b.initStates());
+    for (const [k, ids] of SCHEDULE.entries()) {
+      const x = features(a, ids.length, k + 1);
+      const ra = await a.run(
+        x,
+        ids.map((i) => sa[i]),
+      );
+      const rb = await b.run(
+        x,
+        ids.map((i) => sb[i]),
+      );
+      expect(Array.from(ra.output)).toEqual(Array.from(rb.output));
+      ids.forEach((id, j) => {
+        sa[id] = ra.states[j];
+        sb[id] = rb.states[j];
+      });
+    }
+    for (let i = 0; i < 3; i++) {
+      const read = await a.readStates(sa[i]);
+      expect(read.map((s) => Array.from(s, Number))).toEqual(sb[i].map((s) => Array.from(s, Number)));
+    }
+  });
+
+  it('holds a repeated batch instead of splitting it, and splits it when the batch changes', async () => {
+    const enc = carrying.encoder;
+    let states = [enc.initStates(), enc.initStates()];
+    for (let k = 0; k < 3; k++) states = (await enc.run(features(enc, 2, k + 7), states)).states;
+    // Still held in the last call's batched outputs: the handles are empty placeholders.
+    expect(states[0].every((s) => s.length === 0)).toBe(true);
+    // A different batch (one stream alone) settles the held batch first.
+    const alone = await enc.run(features(enc, 1, 3), [states[1]]);
+    expect(states[0].every((s) => s.length > 0)).toBe(true);
+    expect(states[1].every((s) => s.length > 0)).toBe(true);
+    const read = await enc.readStates(alone.states[0]);
+    expect(read.every((s) => s.length > 0)).toBe(true);
+  });
+
+  it('keeps a stream’s states intact when a call fails', async () => {
+    const enc = carrying.encoder;
+    let states = [enc.initStates(), enc.initStates()];
+    states = (await enc.run(features(enc, 2, 5), states)).states;
+    const wrongShape = new Float32Array(3);
+    await expect(enc.run(wrongShape, states)).rejects.toMatchObject({ code: expect.any(String) });
+    const again = await enc.run(features(enc, 2, 6), states);
+    expect(again.frames).toBeGreaterThan(0);
+    expect((await enc.readStates(again.states[0])).every((s) => s.length > 0)).toBe(true);
+  });
+});
