@@ -1,27 +1,40 @@
 #!/usr/bin/env bash
-# Runs on a lent GPU machine (the `device` tool), from the repository root, with .gpu/,
-# bench/.cache/audio and bench/.cache/models carried (bench/gpu/README.md). Results go to $OUT.
-# Steps follow ../shared/ENVIRONMENT.md "GPU machine"; the whole device budget is 15 minutes.
-set -euo pipefail
+# Runs on a lent GPU machine (the `device` tool), from the repository root, with .gpu/ carried
+# (bench/gpu/prepare-gpu-bundle.sh made it here). Results go to $OUT. Steps follow
+# ../shared/ENVIRONMENT.md "GPU machine"; the whole device budget is 15 minutes.
+#   run {command: "bash bench/gpu/run-on-gpu.sh", carry: [".gpu"], timeout_s: 300}
+set -uo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
-MODEL=${MODEL:-bench/.cache/models/heavy-29m}
 exec > >(tee "$OUT/run-on-gpu.log") 2>&1
+t0=$(date +%s)
+phase() { echo "=== $1: $(( $(date +%s) - t0 )) s"; }
 
+phase "unpack"
 # Vulkan loader for WebGPU (Dawn) + the NVIDIA ICD the machine provides.
-for f in .gpu/gl/*.deb; do dpkg -x "$f" /; done
-ldconfig
+# EARSHOT_GPU_REHEARSAL=1 (a machine without a GPU) leaves the system's libraries alone.
+if [ -z "${EARSHOT_GPU_REHEARSAL:-}" ]; then for f in .gpu/gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
 export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-xz -dc .gpu/node.xz > /tmp/node && chmod +x /tmp/node
-tar xJf .gpu/nm.tar.xz
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$OUT/gpu.txt"
-nproc | sed 's/^/cores: /' | tee -a "$OUT/gpu.txt"
+xz -T0 -dc .gpu/node.xz > /tmp/node && chmod +x /tmp/node
+mkdir -p /tmp/gpu-bench && (cd /tmp/gpu-bench && tar xJf "$OLDPWD/.gpu/nm.tar.xz")
+cp .gpu/gpu-capacity.mjs .gpu/pffft.wasm /tmp/gpu-bench/
+{ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader; nproc | sed 's/^/cores: /'
+  grep -m1 'model name' /proc/cpuinfo; } | tee "$OUT/gpu.txt"
 
-# 1. Engine bench (bench/engine-bench.ts): Earshot's engine vs sherpa-onnx-node, same model, 16 cores' CPU.
-timeout 200 /tmp/node --expose-gc --import tsx bench/engine-bench.ts --model "$MODEL" --streams 64 --batches 1,16,64 \
-  --threads 4 --repeats 1 | tee "$OUT/engine-bench.txt" || echo "engine bench failed or timed out: $?"
+phase "model (weights regenerated from the skeleton)"
+${EARSHOT_PYTHON:-python3} bench/gpu/model-skeleton.py fill .gpu/model /tmp/heavy-31m || exit 3
 
-# 2. The post-mortem, side by side; Earshot's pool on WebGPU (4 workers), the baselines as usual.
-timeout 300 /tmp/node bin/earshot.js bench postmortem --timeout-ms 60000 --model "$MODEL" --model-label "heavy random-weight CTC (28.8 M)" \
-  --workers 4 --serve-arg "--provider webgpu" --out "$OUT" --tag gpu || echo "postmortem failed or timed out: $?"
+phase "capacity"
+# One process per variant (a provider that crashes takes only its own rows): WebGPU copying the
+# states every call, WebGPU with the state carry (states stay on the GPU), and the same engine on
+# the machine's CPU cores. One run, one machine.
+header=
+for v in ${EARSHOT_GPU_VARIANTS:-webgpu:copy webgpu:carry cpu:copy}; do
+  (cd /tmp/gpu-bench && timeout ${EARSHOT_GPU_VARIANT_S:-100} /tmp/node gpu-capacity.mjs --model /tmp/heavy-31m \
+    --wav "$OLDPWD/.gpu/jfk.wav" --variants "$v" $header --batches ${EARSHOT_GPU_BATCHES:-1,16,64,256,512} \
+    --threads 16 --max-seconds 20 --json "$OUT/gpu-capacity-${v/:/-}.json")
+  echo "| $v: rc $? |"
+  header=--no-header
+done
+phase "done"
 ls -la "$OUT"
