@@ -56,7 +56,13 @@ export async function createSession(
   const failures: ProviderFailure[] = [];
   for (const provider of order) {
     try {
-      const session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads, role === 'encoder' && carriesStates(options, provider)));
+      let session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads));
+      if (role === 'encoder' && provider === 'webgpu' && carriesStates(options, provider)) {
+        // A second session that keeps the float state outputs on the GPU: it needs their names.
+        const onDevice = deviceOutputs(session);
+        await session.release();
+        session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads, onDevice));
+      }
       return { session, provider, failures };
     } catch (err) {
       failures.push({ provider, message: err instanceof Error ? err.message : String(err) });
@@ -66,10 +72,11 @@ export async function createSession(
   throw new AsrError(ErrorCode.ModelInvalid, `cannot load ${modelPath}: ${cpu.message}`, { cause: failures });
 }
 
-function sessionOptions(provider: string, numThreads: number, outputsOnDevice: boolean): InferenceSession.SessionOptions {
+function sessionOptions(provider: string, numThreads: number, onDevice: readonly string[] = []): InferenceSession.SessionOptions {
   return {
-    // Only WebGPU has a device location in onnxruntime-node; the encoder reads its main output back.
-    ...(outputsOnDevice && provider === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+    ...(onDevice.length > 0
+      ? { preferredOutputLocation: Object.fromEntries(onDevice.map((name) => [name, 'gpu-buffer' as const])) }
+      : {}),
     executionProviders: [provider],
     intraOpNumThreads: numThreads,
     interOpNumThreads: 1,
@@ -78,4 +85,16 @@ function sessionOptions(provider: string, numThreads: number, outputsOnDevice: b
     // Warnings about unused initializers etc. are noise for users; errors still throw.
     logSeverityLevel: 3,
   };
+}
+
+/**
+ * Outputs a WebGPU encoder keeps on the device: the float32 ones after the first (the states).
+ * The first (log-probs / encoder_out) is read every call anyway, and int64 values (lengths,
+ * counters) are tiny and may live on the CPU side of the graph.
+ */
+function deviceOutputs(session: InferenceSession): string[] {
+  return session.outputNames.filter((name, i) => {
+    const meta = session.outputMetadata?.[i];
+    return i > 0 && meta?.isTensor === true && meta.type === 'float32';
+  });
 }
