@@ -2,7 +2,7 @@
  * Engine benchmark (not a test): Earshot's engine vs sherpa-onnx-node's OnlineRecognizer on the
  * same model files and the same audio, side by side in one run.
  *
- *   npm run bench:engine -- [--model DIR] [--streams 64] [--batches 1,4,16,64] [--threads 1] [--repeats 2] [--fbank wasm|js]
+ *   npm run bench:engine -- [--model DIR] [--streams 64] [--batches 1,4,16,64] [--threads 1] [--repeats 2] [--fbank wasm|js] [--carry auto|on|off]
  *                           [--memory-streams 1000]
  *
  * Model: --model, else models/earshot-en-small if present, else a random-weight model of the
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { OnlineFbank } from '../src/engine/features/online-fbank.ts';
 import { loadPowerSpectrum, type PowerSpectrumKernel, type SpectrumBackend } from '../src/engine/features/power-spectrum.ts';
+import type { CarryStates } from '../src/engine/model/session-factory.ts';
 import { createOnlineRecognizer } from '../src/engine/online-recognizer.ts';
 import { EngineStream } from '../src/engine/online-stream.ts';
 import type { OnlineRecognizer, OnlineStream } from '../src/engine/recognizer-api.ts';
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     repeats: { type: 'string', default: '2' },
     /** FFT kernel of Earshot's fbank: wasm (default) or js (the float64 FFT of before 2026-11-27). */
     fbank: { type: 'string', default: 'wasm' },
+    /** Earshot's state carry (state-carry.ts): auto (the engine's default), on, off. */
+    carry: { type: 'string', default: 'auto' },
     /** Live streams for the memory measurement: many, so that RSS noise (MBs) divides away. */
     'memory-streams': { type: 'string', default: '1000' },
     /** Internal: measure one engine's per-stream memory in a fresh process and print it. */
@@ -46,6 +49,7 @@ const batches = String(args.batches).split(',').map(Number);
 const threads = Number(args.threads);
 const REPEATS = Number(args.repeats);
 const fbankBackend = args.fbank as SpectrumBackend;
+const carryStates = args.carry as CarryStates;
 
 function pickModel(): string {
   if (args.model) return args.model;
@@ -173,10 +177,10 @@ async function memoryPerStream(feed: (samples: Float32Array) => void, decodeAll:
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
 async function main(): Promise<void> {
-  const ours = await createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend });
+  const ours = await createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend, carryStates });
   const core = cpus()[0]?.model ?? '?';
   console.log(`# Earshot engine vs sherpa-onnx-node 1.13.8 (${new Date().toISOString().slice(0, 10)})`);
-  console.log(`model: ${modelDir} (${ours.modelInfo.family}), provider ${ours.provider}, intra-op threads ${threads}`);
+  console.log(`model: ${modelDir} (${ours.modelInfo.family}), provider ${ours.provider}, intra-op threads ${threads}, state carry ${carryStates}`);
   console.log(`machine: ${cpus().length} cores (${core}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`);
   console.log(`audio: ${numStreams} streams × ${fmt(jfk.samples.length / 16000, 2)} s of jfk.wav (rotated), + 0.66 s tail each; best of ${REPEATS} runs\n`);
 
@@ -217,7 +221,7 @@ async function main(): Promise<void> {
 function memoryInChild(engine: 'earshot' | 'sherpa-onnx'): number {
   const out = execFileSync(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--model', modelDir, '--streams', String(numStreams), '--threads', String(threads), '--fbank', fbankBackend, '--memory-streams', String(memoryStreams), '--memory-of', engine],
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--model', modelDir, '--streams', String(numStreams), '--threads', String(threads), '--fbank', fbankBackend, '--carry', carryStates, '--memory-streams', String(memoryStreams), '--memory-of', engine],
     { encoding: 'utf8' },
   );
   return Number(out.trim().split('\n').pop());
@@ -225,7 +229,7 @@ function memoryInChild(engine: 'earshot' | 'sherpa-onnx'): number {
 
 async function measureMemoryOf(engine: string): Promise<void> {
   if (engine === 'earshot') {
-    const rec = await createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend });
+    const rec = await createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend, carryStates });
     const streams: OnlineStream[] = [];
     const kb = await memoryPerStream(
       (samples) => {
