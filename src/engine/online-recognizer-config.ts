@@ -16,7 +16,7 @@ export interface EngineRecognizerConfig extends OnlineRecognizerConfig {
    * default, falls back to 'js' where WebAssembly SIMD is missing) or 'js' (float64).
    */
   fbankBackend: SpectrumBackend;
-  /** Encoder states kept batched between calls: 'auto' (on a GPU provider), 'on', 'off'. */
+  /** Encoder states kept batched between calls: 'auto' (on the CPU provider), 'on', 'off'. */
   carryStates: CarryStates;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
 import { copyModel } from '../../../test-support/fixtures/model-variants.ts';
-import { createSession } from './session-factory.ts';
+import { carriesStates, createSession } from './session-factory.ts';
 
 const model = join(FIXTURE_MODELS.nemoCtc, 'model.onnx');
 
@@ -58,5 +58,15 @@ describe('createSession', () => {
     } finally {
       copy.remove();
     }
+  });
+});
+
+describe('carriesStates', () => {
+  const opts = (carryStates?: 'auto' | 'on' | 'off') => ({ providers: [], numThreads: 1, carryStates });
+  it('carries on the CPU by default, and on a GPU provider only when asked', () => {
+    expect(carriesStates(opts(), 'cpu')).toBe(true);
+    expect(carriesStates(opts('auto'), 'webgpu')).toBe(false);
+    expect(carriesStates(opts('on'), 'webgpu')).toBe(true);
+    expect(carriesStates(opts('off'), 'cpu')).toBe(false);
   });
 });
