@@ -10,7 +10,12 @@ export interface TransducerGreedyState {
   frameOffset: number;
   /** decoder_out of the last `contextSize` ys; kept across chunks until the next emission. */
   decoderOut: Float32Array | null;
+  /** Frames the next joiner round scores for this stream (adapted to its emission rate). */
+  lookahead: number;
 }
+
+/** The smallest speculative window: after an emission on the first scored frame. */
+const MIN_LOOKAHEAD = 2;
 
 export interface TransducerSearchOptions {
   /** Subtracted from the blank logit (0 = off). */
@@ -44,7 +49,7 @@ export class TransducerGreedyDecoder implements SearchDecoder<TransducerGreedySt
   ) {}
 
   initial(): TransducerGreedyState {
-    return { ys: initialContext(this.model.contextSize), frames: [], trailingBlanks: 0, frameOffset: 0, decoderOut: null };
+    return { ys: initialContext(this.model.contextSize), frames: [], trailingBlanks: 0, frameOffset: 0, decoderOut: null, lookahead: Infinity };
   }
 
   async decode(output: Float32Array, frames: number, dim: number, states: TransducerGreedyState[]): Promise<void> {
@@ -59,30 +64,35 @@ export class TransducerGreedyDecoder implements SearchDecoder<TransducerGreedySt
       );
       missing.forEach((s, i) => (s.decoderOut = out.slice(i * dim, (i + 1) * dim)));
     }
-    // Speculative rounds: the joiner scores every remaining frame of each stream with its current
+    // Speculative rounds: the joiner scores the next frames of every stream with its current
     // decoder output in ONE call; a stream keeps the frames up to its first emission, and only the
     // frames after an emission are scored again (with the new decoder output) in the next round.
+    // How many frames a round scores adapts to the stream's emission rate: twice the distance
+    // to its last emission (all remaining frames at first, doubling while none emits), so that a
+    // stream emitting on most frames costs ~2 rows per emission, not the rest of the chunk each time.
     const next = new Array<number>(n).fill(0);
+    const take = (b: number) => Math.min(frames - next[b], states[b].lookahead);
     for (;;) {
       const active = states.flatMap((_, b) => (next[b] < frames ? [b] : []));
       if (active.length === 0) break;
-      const rows = active.reduce((r, b) => r + frames - next[b], 0);
+      const rows = active.reduce((r, b) => r + take(b), 0);
       const encoderRows = new Float32Array(rows * dim);
       const decoderRows = new Float32Array(rows * dim);
       let row = 0;
-      for (const b of active) {
+      const counts = active.map(take);
+      active.forEach((b, i) => {
         const dec = states[b].decoderOut as Float32Array;
         const from = (b * frames + next[b]) * dim;
-        encoderRows.set(output.subarray(from, (b + 1) * frames * dim), row * dim);
-        for (let t = next[b]; t < frames; t++, row++) decoderRows.set(dec, row * dim);
-      }
+        encoderRows.set(output.subarray(from, from + counts[i] * dim), row * dim);
+        for (let k = 0; k < counts[i]; k++, row++) decoderRows.set(dec, row * dim);
+      });
       const logits = await this.model.runJoiner(encoderRows, decoderRows, rows);
       const emitted: number[] = [];
       row = 0;
-      for (const b of active) {
+      active.forEach((b, i) => {
         const s = states[b];
         const first = row;
-        row += frames - next[b];
+        row += counts[i];
         for (let r = first; r < row; r++) {
           const t = next[b];
           next[b]++;
@@ -92,12 +102,14 @@ export class TransducerGreedyDecoder implements SearchDecoder<TransducerGreedySt
             s.ys.push(y);
             s.frames.push(t + s.frameOffset);
             s.trailingBlanks = 0;
+            s.lookahead = Math.max(MIN_LOOKAHEAD, 2 * (r - first + 1));
             emitted.push(b);
-            break;
+            return;
           }
           s.trailingBlanks++;
         }
-      }
+        s.lookahead = Math.min(s.lookahead * 2, frames); // no emission in this window: look further
+      });
       if (emitted.length > 0) {
         const out = await runDecoderOn(
           this.model,
@@ -118,7 +130,7 @@ export class TransducerGreedyDecoder implements SearchDecoder<TransducerGreedySt
     const c = this.model.contextSize;
     if (s.ys.length <= c) return this.initial();
     // The context is unchanged, so its decoder_out still holds.
-    return { ys: s.ys.slice(-c), frames: [], trailingBlanks: 0, frameOffset: 0, decoderOut: s.decoderOut };
+    return { ys: s.ys.slice(-c), frames: [], trailingBlanks: 0, frameOffset: 0, decoderOut: s.decoderOut, lookahead: s.lookahead };
   }
 
   segmentHasTokens(s: TransducerGreedyState): boolean {
