@@ -88,7 +88,10 @@ export class EngineStream<S = unknown> implements OnlineStream {
     this.fbank.discardFramesBefore(this.startFrame + this.processedFrames);
   }
 
-  /** Bytes held by this stream's buffers (states + features), for memory accounting. */
+  /**
+   * Bytes held by this stream's buffers (states + features), for memory accounting. States that
+   * the encoder still holds in a carried batch (state-carry.ts) are counted there, not here.
+   */
   get retainedBytes(): number {
     const states = this.states.reduce((n, s) => n + s.byteLength, 0);
     return states + this.fbank.retainedFrames * this.fbank.dim * 4 + this.fbank.retainedSamples * 4;
