@@ -1,0 +1,85 @@
+// The fixed cost of one onnxruntime-node call per input/output tensor (never part of the tests).
+// Run: npm run bench:ort-overhead -- [--model DIR] [--calls 200] [--rounds 10]
+//
+// A streaming zipformer2 encoder takes and returns ~75 tensors (6 states per layer); a NeMo CTC
+// encoder 4. This times, at batch 1: the encoder itself; an identity graph with exactly its inputs
+// (names, types, shapes); and an identity graph of ONE tensor with the same bytes. The difference
+// between the two identity graphs is what the tensor count alone costs per call.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { REPO_ROOT } from '../scenario/serve-process.ts';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: join(REPO_ROOT, 'bench', '.cache', 'models', 'zipformer2-bench') },
+    calls: { type: 'string', default: '200' },
+    rounds: { type: 'string', default: '10' },
+  },
+});
+const calls = Number(values.calls);
+const rounds = Number(values.rounds);
+const modelDir = values.model as string;
+// A transducer's encoder, or the single graph of a CTC model.
+const encoderPath = ['encoder.onnx', 'model.onnx'].map((f) => join(modelDir, f)).find((p) => existsSync(p)) ?? join(modelDir, 'encoder.onnx');
+const options: InferenceSession.SessionOptions = {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+  logSeverityLevel: 3,
+};
+
+/** Batch-1 feeds for every input of a session: symbolic dims become 1, values small and nonzero. */
+function feedsFor(session: InferenceSession): Record<string, Tensor> {
+  const feeds: Record<string, Tensor> = {};
+  session.inputNames.forEach((name, i) => {
+    const meta = session.inputMetadata[i];
+    if (!meta.isTensor) throw new Error(`${name} is not a tensor`);
+    const dims = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
+    const size = dims.reduce((a, b) => a * b, 1);
+    feeds[name] =
+      meta.type === 'int64'
+        ? new Tensor('int64', new BigInt64Array(size), dims)
+        : new Tensor('float32', new Float32Array(size).fill(0.01), dims);
+  });
+  return feeds;
+}
+
+/** Best per-call time in µs over `rounds` rounds of `calls` calls (the minimum resists noise). */
+async function perCall(session: InferenceSession): Promise<number> {
+  const feeds = feedsFor(session);
+  for (let i = 0; i < 20; i++) await session.run(feeds);
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) await session.run(feeds);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / calls / 1000);
+  }
+  return best;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'earshot-ort-overhead-'));
+try {
+  const made = execFileSync('/usr/bin/python3', [join(REPO_ROOT, 'bench', 'ort-overhead', 'make-identity-models.py'), encoderPath, dir], {
+    encoding: 'utf8',
+  }).trim();
+  const encoder = await InferenceSession.create(encoderPath, options);
+  const all = await InferenceSession.create(join(dir, 'identity-all.onnx'), options);
+  const one = await InferenceSession.create(join(dir, 'identity-one.onnx'), options);
+  const [tEnc, tAll, tOne] = [await perCall(encoder), await perCall(all), await perCall(one)];
+  const n = all.inputNames.length;
+  console.log(`# onnxruntime-node call overhead, batch 1, ${relative(REPO_ROOT, encoderPath)} (${made}); best of ${rounds} × ${calls} calls`);
+  console.log(`encoder call:                         ${tEnc.toFixed(0)} µs`);
+  console.log(`identity, its ${n} inputs/outputs:     ${tAll.toFixed(0)} µs`);
+  console.log(`identity, 1 tensor of the same bytes: ${tOne.toFixed(0)} µs`);
+  console.log(
+    `→ tensor count alone: ${(tAll - tOne).toFixed(0)} µs per call (${((tAll - tOne) / (2 * n)).toFixed(1)} µs per input or output), ${((100 * (tAll - tOne)) / tEnc).toFixed(0)} % of the encoder call`,
+  );
+  await Promise.all([encoder.release(), all.release(), one.release()]);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
