@@ -40,6 +40,19 @@ def resample(x, sr_in, sr_out=SR):
     return resample_poly(x, sr_out // g, sr_in // g).astype(np.float32)
 
 
+def shift_spectrum(x, sr, cents):
+    """Scale every frequency (pitch and formants together, like a shorter or longer vocal
+    tract) by 2**(cents/1200) without changing the duration: sox's `pitch` effect. Run at the
+    clip's own rate so that a band-limited recording stays band-limited."""
+    if abs(cents) < 1:
+        return x
+    out = subprocess.run(["sox", "-q", "-t", "f32", "-r", str(sr), "-c", "1", "-",
+                          "-t", "f32", "-", "pitch", f"{cents:.0f}"],
+                         input=np.ascontiguousarray(x, np.float32).tobytes(),
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(out, np.float32).copy()
+
+
 def fbank(x):
     """80-bin log-mel exactly as sherpa-onnx feeds NeMo CTC models (MODEL_INTERFACES §1):
     samples in [-1, 1] as they are, povey, dither 0, snip_edges false, 20-7600 Hz."""
@@ -100,6 +113,11 @@ def reverb(rng, x):
     return (y / (np.abs(y).max() + 1e-9) * np.abs(x).max()).astype(np.float32)
 
 
+# Quietest peak level of augment(): None keeps the original uniform 0.05-0.95; a number draws
+# the level log-uniformly from [MIN_LEVEL, 0.95] (set by synth.py --min-level).
+MIN_LEVEL = None
+
+
 def augment(rng, x, clean_prob=0.25, band_prob=0.25, speed=None):
     """Random speed (resampling), padding, band-limiting, reverb, noise and gain."""
     if speed is not None and abs(speed - 1) > 1e-3:
@@ -117,4 +135,6 @@ def augment(rng, x, clean_prob=0.25, band_prob=0.25, speed=None):
             kind = rng.choice(["white", "pink", "brown"])
             x = x + colored_noise(rng, len(x), kind) * sig / (10 ** (snr / 20))
     peak = np.abs(x).max() + 1e-9
-    return (x / peak * rng.uniform(0.05, 0.95)).astype(np.float32)
+    level = rng.uniform(0.05, 0.95) if MIN_LEVEL is None else \
+        float(np.exp(rng.uniform(np.log(MIN_LEVEL), np.log(0.95))))
+    return (x / peak * level).astype(np.float32)

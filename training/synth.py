@@ -72,13 +72,15 @@ def tts_job(job):
 
 
 def fsdd_job(job):
-    """FSDD train clips (one digit or a same-speaker digit sequence), augmented."""
-    files, seed, clean_prob = job
+    """FSDD train clips (one digit or a same-speaker digit sequence), augmented; with
+    --fsdd-warp, spectrum-shifted so that four speakers become many pseudo-speakers."""
+    files, seed, clean_prob, warp = job
     rng = np.random.default_rng(seed)
+    cents = rng.uniform(-warp, warp) if warp else 0.0  # one pseudo-speaker per job
     parts, words = [], []
     for f in files:
         x, sr = audio.read_wav(f)
-        parts.append(audio.resample(x, sr))
+        parts.append(audio.resample(audio.shift_spectrum(x, sr, cents), sr))
         parts.append(np.zeros(int(rng.uniform(0.03, 0.3) * audio.SR), np.float32))
         words.append(textgen.DIGITS[int(os.path.basename(f).split("_")[0])])
     x = np.concatenate(parts[:-1])
@@ -117,6 +119,13 @@ def main():
                     help="fraction of fortune sentences spoken a second time by another voice")
     ap.add_argument("--fsdd-copies", type=int, default=3)
     ap.add_argument("--fsdd-seqs", type=int, default=2000)
+    ap.add_argument("--min-level", type=float, default=None,
+                    help="augmented peak level log-uniform in [MIN, 0.95] instead of uniform "
+                         "0.05-0.95 (real microphones and FSDD's test speakers are quieter: "
+                         "theo's clips peak at ~0.03)")
+    ap.add_argument("--fsdd-warp", type=float, default=0,
+                    help="shift each FSDD job's spectrum by a random +-CENTS (sox pitch: "
+                         "pitch and formants together, duration kept); 0 = off")
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--shard-size", type=int, default=1500)
     ap.add_argument("--limit", type=int, default=0, help="debug: only this many TTS jobs")
@@ -190,17 +199,18 @@ def main():
                           [" ".join(digit(x) for x in j[0]) for j in fjobs]) + "\n")
     t0 = time.time()
     shards = ShardWriter(a.out, a.shard_size)
-    with Pool(a.procs, initializer=_worker_init) as pool:
+    with Pool(a.procs, initializer=_worker_init, initargs=(a.min_level,)) as pool:
         if not a.no_eval and not os.path.exists(os.path.join(a.out, "eval", "done")):
             list(pool.imap_unordered(eval_job, ejobs, chunksize=8))
             open(os.path.join(a.out, "eval", "done"), "w").close()
             print(f"eval wavs: {len(ejobs)} in {time.time() - t0:.0f}s", flush=True)
         # Interleave FSDD and TTS jobs so that every shard has the full mix.
         fsdd_clean = 0.2 if a.clean_prob <= 0.25 else a.clean_prob  # FSDD: 0.2 by default
-        tagged = [(fsdd_job, (*j, fsdd_clean)) for j in fjobs] + \
-            [(tts_job, (*j, a.clean_prob)) for j in jobs]
-        if a.no_augment:
-            tagged = [(fn, (*j[:-1], None)) for fn, j in tagged]
+        tts_clean = a.clean_prob
+        if a.no_augment:  # None: no augmentation (FSDD keeps its speed perturbation)
+            fsdd_clean = tts_clean = None
+        tagged = [(fsdd_job, (*j, fsdd_clean, a.fsdd_warp)) for j in fjobs] + \
+            [(tts_job, (*j, tts_clean)) for j in jobs]
         r.shuffle(tagged)
         tagged = tagged[a.resume_shard * a.shard_size:]
         shards.n = a.resume_shard
@@ -219,9 +229,10 @@ def main():
     print(f"done: {len(shards.texts)} utterances, {shards.hours:.2f} h, {time.time() - t0:.0f}s")
 
 
-def _worker_init():
+def _worker_init(min_level=None):
     import torch
     torch.set_num_threads(1)  # one process per core already
+    audio.MIN_LEVEL = min_level
 
 
 def run_job(tagged):

@@ -95,9 +95,12 @@ synth() {  # name procs args...
     --procs "$procs" "${common[@]}" "$@" > "$WORK/synth-$name.log" 2>&1
   echo "synth $name: rc $? $(tail -n 1 "$WORK/synth-$name.log")"
 }
+# Quiet audio down to a 0.005 peak (FSDD's test speakers peak at 0.03-0.06; training/README.md
+# "Data"); spectrum-shifted FSDD pseudo-speakers where sox exists (the bare machine may lack it).
+warp=(); command -v sox > /dev/null && warp=(--fsdd-warp 300)
 synth plain "$p1" --no-augment --voice-seed 77 --max-utts "$UTTS_A" & j1=$!
-synth clean "$p2" --clean-prob 0.9 --voice-seed 99 --max-utts "$UTTS_B" --no-eval & j2=$!
-synth aug "$p3" --max-utts "$UTTS_C" --no-eval & j3=$!
+synth clean "$p2" --clean-prob 0.9 --voice-seed 99 --max-utts "$UTTS_B" --no-eval --min-level 0.005 & j2=$!
+synth aug "$p3" --max-utts "$UTTS_C" --no-eval --min-level 0.005 "${warp[@]}" & j3=$!
 wait "$j1" "$j2" "$j3"  # a bare `wait` would also wait for the tee of `exec > >(...)`
 for n in plain clean aug; do echo "--- $n"; cat "$WORK/synth-$n.log"; done > "$OUT/synth.log"
 ls "$WORK"/plain/shard_000.json > /dev/null || { echo "no training data"; exit 5; }
