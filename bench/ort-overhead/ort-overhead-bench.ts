@@ -4,7 +4,8 @@
 // A streaming zipformer2 encoder takes and returns ~75 tensors (6 states per layer); a NeMo CTC
 // encoder 4. This times, at batch 1: the encoder itself; an identity graph with exactly its inputs
 // (names, types, shapes); and an identity graph of ONE tensor with the same bytes. The difference
-// between the two identity graphs is what the tensor count alone costs per call.
+// between the two identity graphs is what the tensor count alone costs per call. For a model with
+// many states it also times the encoder rewritten to pass its float states as one tensor.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,15 +50,20 @@ function feedsFor(session: InferenceSession): Record<string, Tensor> {
   return feeds;
 }
 
-/** Best per-call time in µs over `rounds` rounds of `calls` calls (the minimum resists noise). */
-async function perCall(session: InferenceSession): Promise<number> {
-  const feeds = feedsFor(session);
-  for (let i = 0; i < 20; i++) await session.run(feeds);
-  let best = Infinity;
+/**
+ * Best per-call time in µs of each session, over `rounds` rounds of `calls` calls, the sessions
+ * interleaved round by round (so that this machine's drift hits all alike; the minimum resists noise).
+ */
+async function perCall(sessions: InferenceSession[]): Promise<number[]> {
+  const feeds = sessions.map(feedsFor);
+  for (const [i, s] of sessions.entries()) for (let k = 0; k < 20; k++) await s.run(feeds[i]);
+  const best = sessions.map(() => Infinity);
   for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) await session.run(feeds);
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / calls / 1000);
+    for (const [i, s] of sessions.entries()) {
+      const t0 = process.hrtime.bigint();
+      for (let k = 0; k < calls; k++) await s.run(feeds[i]);
+      best[i] = Math.min(best[i], Number(process.hrtime.bigint() - t0) / calls / 1000);
+    }
   }
   return best;
 }
@@ -70,8 +76,15 @@ try {
   const encoder = await InferenceSession.create(encoderPath, options);
   const all = await InferenceSession.create(join(dir, 'identity-all.onnx'), options);
   const one = await InferenceSession.create(join(dir, 'identity-one.onnx'), options);
-  const [tEnc, tAll, tOne] = [await perCall(encoder), await perCall(all), await perCall(one)];
   const n = all.inputNames.length;
+  const sessions = [encoder, all, one];
+  // Many states (a transducer's): also the same encoder with its float states packed into one tensor.
+  if (n > 8) {
+    const packedPath = join(dir, 'encoder-packed.onnx');
+    execFileSync('/usr/bin/python3', [join(REPO_ROOT, 'bench', 'ort-overhead', 'make-packed-encoder.py'), encoderPath, packedPath]);
+    sessions.push(await InferenceSession.create(packedPath, options));
+  }
+  const [tEnc, tAll, tOne, tPacked] = await perCall(sessions);
   console.log(`# onnxruntime-node call overhead, batch 1, ${relative(REPO_ROOT, encoderPath)} (${made}); best of ${rounds} × ${calls} calls`);
   console.log(`encoder call:                         ${tEnc.toFixed(0)} µs`);
   console.log(`identity, its ${n} inputs/outputs:     ${tAll.toFixed(0)} µs`);
@@ -79,7 +92,12 @@ try {
   console.log(
     `→ tensor count alone: ${(tAll - tOne).toFixed(0)} µs per call (${((tAll - tOne) / (2 * n)).toFixed(1)} µs per input or output), ${((100 * (tAll - tOne)) / tEnc).toFixed(0)} % of the encoder call`,
   );
-  await Promise.all([encoder.release(), all.release(), one.release()]);
+  if (tPacked !== undefined) {
+    console.log(
+      `encoder with its float states packed into one tensor (make-packed-encoder.py): ${tPacked.toFixed(0)} µs (${((100 * (tPacked - tEnc)) / tEnc).toFixed(0)} % vs the encoder call)`,
+    );
+  }
+  await Promise.all(sessions.map((session) => session.release()));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
