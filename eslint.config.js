@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import local from './eslint-rules/layering.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', 'training/', 'models/', '.gpu/', 'eslint-rules/fixtures/'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', 'training/**/*.cjs', 'models/', '.gpu/', 'eslint-rules/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
