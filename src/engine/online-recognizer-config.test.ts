@@ -28,6 +28,7 @@ describe('resolveRecognizerConfig', () => {
     [{ modelDir: 'm', providers: ['cpu', ''] }, /providers/],
     [{ modelDir: 'm', blankPenalty: -1 }, /blankPenalty/],
     [{ modelDir: 'm', carryStates: 'always' }, /carryStates/],
+    [{ modelDir: 'm', encoderBinding: 'wasm' }, /encoderBinding/],
     [{ modelDir: 'm', endpoint: { rule1: { mustContainNonSilence: false, minTrailingSilence: -1, minUtteranceLength: 0 } } }, /rule1\.minTrailingSilence/],
     [{ modelDir: 'm', endpoint: { rule3: { mustContainNonSilence: 'no', minTrailingSilence: 0, minUtteranceLength: 0 } } }, /rule3\.mustContainNonSilence/],
   ])('rejects %j with InvalidConfig', (input, message) => {

@@ -1,7 +1,7 @@
 import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
 import { DEFAULT_ENDPOINT_CONFIG } from './endpoint.ts';
-import { CARRY_STATES, type CarryStates } from './model/session-factory.ts';
+import { CARRY_STATES, type CarryStates, ENCODER_BINDINGS, type EncoderBinding } from './model/session-factory.ts';
 import { SPECTRUM_BACKENDS, type SpectrumBackend } from './features/power-spectrum.ts';
 import type { DecodingMethod, EndpointRule, OnlineRecognizerConfig } from './recognizer-api.ts';
 
@@ -18,6 +18,12 @@ export interface EngineRecognizerConfig extends OnlineRecognizerConfig {
   fbankBackend: SpectrumBackend;
   /** Encoder states kept batched between calls: 'auto' (on the CPU provider), 'on', 'off'. */
   carryStates: CarryStates;
+  /**
+   * 'auto' (default): on the CPU provider the encoder runs on the ort-values addon, its states
+   * kept as native tensors between calls, where the addon is built; 'native' requires it;
+   * 'onnxruntime-node' never uses it.
+   */
+  encoderBinding: EncoderBinding;
 }
 
 export type EngineRecognizerConfigInput = Partial<Omit<EngineRecognizerConfig, 'endpoint'>> & {
@@ -35,6 +41,7 @@ export const DEFAULT_RECOGNIZER_CONFIG: Omit<EngineRecognizerConfig, 'modelDir'>
   blankPenalty: 0,
   fbankBackend: 'wasm',
   carryStates: 'auto',
+  encoderBinding: 'auto',
 };
 
 const DECODING_METHODS: readonly DecodingMethod[] = ['greedy_search', 'modified_beam_search'];
@@ -68,6 +75,9 @@ export function validateRecognizerConfig(c: EngineRecognizerConfig): void {
   if (!Number.isFinite(c.blankPenalty) || c.blankPenalty < 0) fail(`blankPenalty must be a number >= 0, got ${c.blankPenalty}`);
   if (!SPECTRUM_BACKENDS.includes(c.fbankBackend)) fail(`fbankBackend must be one of ${SPECTRUM_BACKENDS.join(', ')}, got ${String(c.fbankBackend)}`);
   if (!CARRY_STATES.includes(c.carryStates)) fail(`carryStates must be one of ${CARRY_STATES.join(', ')}, got ${String(c.carryStates)}`);
+  if (!ENCODER_BINDINGS.includes(c.encoderBinding)) {
+    fail(`encoderBinding must be one of ${ENCODER_BINDINGS.join(', ')}, got ${String(c.encoderBinding)}`);
+  }
   if (typeof c.endpoint.enabled !== 'boolean') fail('endpoint.enabled must be a boolean');
   for (const name of ['rule1', 'rule2', 'rule3'] as const) validateRule(c.endpoint[name], name, fail);
 }

@@ -40,16 +40,22 @@ const CASES: { family: FixtureFamily; method: DecodingMethod }[] = [
 ];
 
 // carryStates 'on': states stay in the last call's batched outputs while the batch repeats
-// (state-carry.ts); the batches here change as streams end, so both of its paths run.
-const CARRY_CASES = CASES.flatMap((c) => (['off', 'on'] as const).map((carryStates) => ({ ...c, carryStates })));
+// (state-carry.ts); the batches here change as streams end, so both of its paths run. Each on
+// both encoder bindings: onnxruntime-node's JS API, and the ort-values addon (the CPU default).
+const CARRY_CASES = CASES.flatMap((c) =>
+  (['off', 'on'] as const).flatMap((carryStates) =>
+    (['native', 'onnxruntime-node'] as const).map((encoderBinding) => ({ ...c, carryStates, encoderBinding })),
+  ),
+);
 
-describe.each(CARRY_CASES)('$family $method (state carry $carryStates) equals sherpa-onnx', ({ family, method, carryStates }) => {
+describe.each(CARRY_CASES)('$family $method (state carry $carryStates, $encoderBinding) equals sherpa-onnx', ({ family, method, carryStates, encoderBinding }) => {
   const dir = FIXTURE_MODELS[family];
   const sherpa = sherpaRecognizer(family, dir, { decodingMethod: method, maxActivePaths: 4 });
   let engine: OnlineRecognizer;
 
   beforeAll(async () => {
-    engine = await createOnlineRecognizer({ modelDir: dir, decodingMethod: method, maxActivePaths: 4, carryStates });
+    engine = await createOnlineRecognizer({ modelDir: dir, decodingMethod: method, maxActivePaths: 4, carryStates, encoderBinding });
+    expect(engine.encoderBinding).toBe(encoderBinding);
   });
   afterAll(() => engine.dispose());
 
@@ -97,7 +103,7 @@ describe.each(CARRY_CASES)('$family $method (state carry $carryStates) equals sh
   });
 });
 
-describe.each(CARRY_CASES)('$family $method (state carry $carryStates) endpointing and reset equal sherpa-onnx', ({ family, method, carryStates }) => {
+describe.each(CARRY_CASES)('$family $method (state carry $carryStates, $encoderBinding) endpointing and reset equal sherpa-onnx', ({ family, method, carryStates, encoderBinding }) => {
   const dir = FIXTURE_MODELS[family];
   // Short rules so that the 11 s clip splits into several segments.
   const rules = { rule1: 0.8, rule2: 0.4, rule3: 3 };
@@ -108,6 +114,7 @@ describe.each(CARRY_CASES)('$family $method (state carry $carryStates) endpointi
       modelDir: dir,
       decodingMethod: method,
       carryStates,
+      encoderBinding,
       endpoint: {
         enabled: true,
         rule1: { mustContainNonSilence: false, minTrailingSilence: rules.rule1, minUtteranceLength: 0 },

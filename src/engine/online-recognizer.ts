@@ -64,6 +64,7 @@ function searchFor(model: StreamingModel, symbols: SymbolTable, config: EngineRe
 class EngineRecognizer implements OnlineRecognizer {
   readonly modelInfo: ModelInfo;
   readonly provider: string;
+  readonly encoderBinding: string;
 
   constructor(
     private readonly model: StreamingModel,
@@ -81,6 +82,7 @@ class EngineRecognizer implements OnlineRecognizer {
       vocabSize: model.vocabSize,
     };
     this.provider = model.provider;
+    this.encoderBinding = enc.binding;
   }
 
   createStream(): OnlineStream {

@@ -67,6 +67,8 @@ export interface OnlineRecognizer {
   readonly modelInfo: ModelInfo;
   /** The execution provider really in use (e.g. 'cpu', 'webgpu'). */
   readonly provider: string;
+  /** How the engine's encoder calls onnxruntime ('native' or 'onnxruntime-node'); absent for other engines. */
+  readonly encoderBinding?: string;
   createStream(): OnlineStream;
   /** True when the stream has enough frames for one encoder call. */
   isReady(stream: OnlineStream): boolean;

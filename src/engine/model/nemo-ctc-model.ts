@@ -4,8 +4,8 @@ import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import type { ModelFamily, ModelFiles } from './model-family.ts';
 import { pickPrecision } from './model-family.ts';
 import { type OnnxMetadata, requireInt } from './onnx-metadata.ts';
-import { OrtStreamingEncoder } from './ort-streaming-encoder.ts';
-import { carriesStates, createSession, type SessionFactoryOptions } from './session-factory.ts';
+import { createSession, type SessionFactoryOptions } from './session-factory.ts';
+import { createStreamingEncoder } from './streaming-encoder-factory.ts';
 import {
   batchAxisOf,
   checkStateShape,
@@ -89,8 +89,9 @@ export async function loadNemoCtcModel(files: ModelFiles, options: SessionFactor
     if (v.chunk_shift <= 0 || v.window_size < v.chunk_shift) {
       throw new AsrError(ErrorCode.ModelInvalid, `${path}: window_size ${v.window_size} / chunk_shift ${v.chunk_shift} are inconsistent`);
     }
-    const encoder = new OrtStreamingEncoder(
+    const encoder = await createStreamingEncoder(
       session,
+      provider,
       {
         featuresInput: inputs[0].name,
         featureLayout: 'channels-first',
@@ -103,7 +104,7 @@ export async function loadNemoCtcModel(files: ModelFiles, options: SessionFactor
         supportsBatch: !hasFixedBatch(inputs[0], 0),
       },
       path,
-      carriesStates(options, provider),
+      options,
     );
     return {
       kind: 'ctc',

@@ -22,6 +22,7 @@ export interface EncoderLayout {
 
 /** A streaming encoder session: stacks states, runs one call for the batch, splits the results. */
 export class OrtStreamingEncoder implements StreamingEncoder {
+  readonly binding = 'onnxruntime-node';
   readonly chunkLength: number;
   readonly chunkShift: number;
   readonly featureDim: number;
@@ -120,7 +121,7 @@ export class OrtStreamingEncoder implements StreamingEncoder {
 }
 
 /** (N, T, F) → (N, F, T). */
-function toChannelsFirst(src: Float32Array, n: number, t: number, f: number): Float32Array {
+export function toChannelsFirst(src: Float32Array, n: number, t: number, f: number): Float32Array {
   const dst = new Float32Array(src.length);
   for (let b = 0; b < n; b++) {
     const base = b * t * f;

@@ -15,10 +15,18 @@ export interface SessionFactoryOptions {
    * splits every call's outputs at once.
    */
   carryStates?: CarryStates;
+  /**
+   * How the encoder calls onnxruntime (streaming-encoder-factory.ts): 'auto' uses the ort-values
+   * addon on the CPU provider where it is built, else onnxruntime-node; 'native' requires the
+   * addon; 'onnxruntime-node' never uses it.
+   */
+  encoderBinding?: EncoderBinding;
 }
 
 export type CarryStates = 'auto' | 'on' | 'off';
 export const CARRY_STATES: readonly CarryStates[] = ['auto', 'on', 'off'];
+export type EncoderBinding = 'auto' | 'native' | 'onnxruntime-node';
+export const ENCODER_BINDINGS: readonly EncoderBinding[] = ['auto', 'native', 'onnxruntime-node'];
 
 /** Whether an encoder on this provider carries its states. */
 export function carriesStates(options: SessionFactoryOptions, provider: string): boolean {

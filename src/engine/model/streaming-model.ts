@@ -14,8 +14,15 @@ export interface EncoderResult {
   states: StateData[][];
 }
 
+/**
+ * How an encoder calls onnxruntime: through onnxruntime-node's JS API (its states travel as JS
+ * arrays), or through the ort-values addon (its states stay native tensors between calls).
+ */
+export type EncoderBindingName = 'onnxruntime-node' | 'native';
+
 /** A streaming acoustic encoder: reads `chunkLength` feature frames, then advances by `chunkShift`. */
 export interface StreamingEncoder {
+  readonly binding: EncoderBindingName;
   readonly chunkLength: number;
   readonly chunkShift: number;
   readonly featureDim: number;
@@ -27,6 +34,8 @@ export interface StreamingEncoder {
   run(features: Float32Array, states: readonly (readonly StateData[])[]): Promise<EncoderResult>;
   /** One stream's states with their values in place (a carried batch is read back first). */
   readStates(states: readonly StateData[]): Promise<readonly StateData[]>;
+  /** Frees the session; the encoder cannot run afterwards. */
+  release(): Promise<void>;
 }
 
 interface ModelBase {

@@ -4,8 +4,8 @@ import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { type ModelFamily, type ModelFiles, pickPrecision } from './model-family.ts';
 import { type OnnxMetadata, requireInt, requireIntList } from './onnx-metadata.ts';
-import { OrtStreamingEncoder } from './ort-streaming-encoder.ts';
-import { carriesStates, createSession, type SessionFactoryOptions } from './session-factory.ts';
+import { createSession, type SessionFactoryOptions } from './session-factory.ts';
+import { createStreamingEncoder } from './streaming-encoder-factory.ts';
 import {
   type DeclaredValue,
   batchAxisOf,
@@ -18,7 +18,7 @@ import {
   symbolAt,
 } from './session-io.ts';
 import type { StateSpec } from './state-batching.ts';
-import type { TransducerModel } from './streaming-model.ts';
+import type { StreamingEncoder, TransducerModel } from './streaming-model.ts';
 
 const FAMILY = 'zipformer2-transducer';
 const STATES_PER_LAYER = 6;
@@ -124,7 +124,8 @@ export async function loadZipformer2TransducerModel(
   const m = readEncoderMeta(files.metadata.encoder, encPath);
   const contextSize = requireInt(files.metadata.decoder, 'context_size', decPath);
   const vocabSize = requireInt(files.metadata.decoder, 'vocab_size', decPath);
-  const sessions: InferenceSession[] = [];
+  // Everything to release if loading fails: sessions, then the encoder that took over the first.
+  const sessions: { release(): Promise<void> }[] = [];
   try {
     const enc = await createSession(encPath, options, 'encoder');
     sessions.push(enc.session);
@@ -154,8 +155,9 @@ export async function loadZipformer2TransducerModel(
       return spec;
     });
     checkFrames(inputs[0], m.T, encPath);
-    const encoder = new OrtStreamingEncoder(
+    const encoder = await createStreamingEncoder(
       enc.session,
+      enc.provider,
       {
         featuresInput: inputs[0].name,
         featureLayout: 'frames-first',
@@ -168,8 +170,9 @@ export async function loadZipformer2TransducerModel(
         supportsBatch: !hasFixedBatch(inputs[0], 0),
       },
       encPath,
-      carriesStates(options, enc.provider),
+      options,
     );
+    sessions[0] = encoder;
     return new OrtTransducer(encoder, dec.session, join.session, {
       contextSize,
       vocabSize,
@@ -203,7 +206,7 @@ class OrtTransducer implements TransducerModel {
   private readonly joinerOut: string;
 
   constructor(
-    readonly encoder: OrtStreamingEncoder,
+    readonly encoder: StreamingEncoder,
     private readonly decoder: InferenceSession,
     private readonly joiner: InferenceSession,
     info: { contextSize: number; vocabSize: number; tokensPath: string; provider: string; paths: { decoder: string; joiner: string } },

@@ -1,0 +1,51 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import { AsrError } from '../../shared/errors.ts';
+import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+import { NativeStreamingEncoder } from './native-streaming-encoder.ts';
+import { type EncoderLayout, OrtStreamingEncoder } from './ort-streaming-encoder.ts';
+import { loadOrtValuesAddon } from './ort-values-addon.ts';
+import { carriesStates, type SessionFactoryOptions } from './session-factory.ts';
+import type { StreamingEncoder } from './streaming-model.ts';
+
+/** Graph optimization level 'all', as session-factory.ts sets for onnxruntime-node. */
+const OPTIMIZE_ALL = 99;
+
+/**
+ * The encoder for a loaded session. On the CPU provider, 'auto' and 'native' run it on the
+ * ort-values addon (states stay native between calls; the onnxruntime-node session, which served
+ * to read the model's inputs and outputs, is released); 'auto' falls back to onnxruntime-node
+ * where the addon is not built, 'native' fails instead (the caller still owns the session then).
+ * GPU providers always use onnxruntime-node.
+ */
+export async function createStreamingEncoder(
+  session: InferenceSession,
+  provider: string,
+  layout: EncoderLayout,
+  path: string,
+  options: SessionFactoryOptions,
+): Promise<StreamingEncoder> {
+  const binding = options.encoderBinding ?? 'auto';
+  const carry = carriesStates(options, provider);
+  if (binding === 'onnxruntime-node') return new OrtStreamingEncoder(session, layout, path, carry);
+  if (provider !== 'cpu') {
+    if (binding === 'native') {
+      throw new AsrError(ErrorCode.ProviderUnavailable, `encoderBinding 'native' runs on the cpu provider only; ${path} runs on ${provider}`);
+    }
+    return new OrtStreamingEncoder(session, layout, path, carry);
+  }
+  const load = loadOrtValuesAddon();
+  let reason: string;
+  if (load.ok) {
+    try {
+      const native = load.addon.createSession(path, options.numThreads, 1, OPTIMIZE_ALL);
+      await session.release();
+      return new NativeStreamingEncoder(load.addon, native, layout, path, carry);
+    } catch (err) {
+      reason = (err as Error).message;
+    }
+  } else reason = load.reason;
+  if (binding === 'native') {
+    throw new AsrError(ErrorCode.ProviderUnavailable, `encoderBinding 'native' is not available: ${reason}`);
+  }
+  return new OrtStreamingEncoder(session, layout, path, carry);
+}
