@@ -3,6 +3,7 @@
  * same model files and the same audio, side by side in one run.
  *
  *   npm run bench:engine -- [--model DIR] [--streams 64] [--batches 1,4,16,64] [--threads 1] [--repeats 2] [--fbank wasm|js] [--carry auto|on|off]
+ *                           [--bindings native,onnxruntime-node]
  *                           [--memory-streams 1000]
  *
  * Model: --model, else models/earshot-en-small if present, else a random-weight model of the
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { OnlineFbank } from '../src/engine/features/online-fbank.ts';
 import { loadPowerSpectrum, type PowerSpectrumKernel, type SpectrumBackend } from '../src/engine/features/power-spectrum.ts';
-import type { CarryStates } from '../src/engine/model/session-factory.ts';
+import type { CarryStates, EncoderBinding } from '../src/engine/model/session-factory.ts';
 import { createOnlineRecognizer } from '../src/engine/online-recognizer.ts';
 import { EngineStream } from '../src/engine/online-stream.ts';
 import type { OnlineRecognizer, OnlineStream } from '../src/engine/recognizer-api.ts';
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     fbank: { type: 'string', default: 'wasm' },
     /** Earshot's state carry (state-carry.ts): auto (the engine's default), on, off. */
     carry: { type: 'string', default: 'auto' },
+    /** Earshot's encoder bindings to run side by side (streaming-encoder-factory.ts). */
+    bindings: { type: 'string', default: 'native,onnxruntime-node' },
     /** Live streams for the memory measurement: many, so that RSS noise (MBs) divides away. */
     'memory-streams': { type: 'string', default: '1000' },
     /** Internal: measure one engine's per-stream memory in a fresh process and print it. */
@@ -50,6 +53,7 @@ const threads = Number(args.threads);
 const REPEATS = Number(args.repeats);
 const fbankBackend = args.fbank as SpectrumBackend;
 const carryStates = args.carry as CarryStates;
+const bindings = String(args.bindings).split(',') as EncoderBinding[];
 
 function pickModel(): string {
   if (args.model) return args.model;
@@ -85,14 +89,19 @@ interface Run {
   calls: number;
 }
 
-/** Of several runs, the one with the least CPU time (the least disturbed by other load). */
-async function best(runs: number, fn: () => Promise<Run> | Run): Promise<Run> {
-  let pick: Run | undefined;
+/**
+ * Of several runs of each engine, the one with the least CPU time (the least disturbed by other
+ * load); the engines take turns run by run, so that this machine's drift hits them alike.
+ */
+async function bestInterleaved(runs: number, fns: readonly (() => Promise<Run> | Run)[]): Promise<Run[]> {
+  const picks: (Run | undefined)[] = fns.map(() => undefined);
   for (let i = 0; i < runs; i++) {
-    const r = await fn();
-    if (!pick || r.cpuS < pick.cpuS) pick = r;
+    for (const [k, fn] of fns.entries()) {
+      const r = await fn();
+      if (!picks[k] || r.cpuS < (picks[k] as Run).cpuS) picks[k] = r;
+    }
   }
-  return pick as Run;
+  return picks as Run[];
 }
 
 async function runOurs(rec: OnlineRecognizer, batch: number): Promise<Run> {
@@ -177,10 +186,13 @@ async function memoryPerStream(feed: (samples: Float32Array) => void, decodeAll:
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
 async function main(): Promise<void> {
-  const ours = await createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend, carryStates });
+  const engines = await Promise.all(
+    bindings.map((encoderBinding) => createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend, carryStates, encoderBinding })),
+  );
+  const ours = engines[0];
   const core = cpus()[0]?.model ?? '?';
   console.log(`# Earshot engine vs sherpa-onnx-node 1.13.8 (${new Date().toISOString().slice(0, 10)})`);
-  console.log(`model: ${modelDir} (${ours.modelInfo.family}), provider ${ours.provider}, intra-op threads ${threads}, state carry ${carryStates}`);
+  console.log(`model: ${modelDir} (${ours.modelInfo.family}), provider ${ours.provider}, intra-op threads ${threads}, state carry ${carryStates}, encoder bindings ${engines.map((e) => e.encoderBinding).join(', ')}`);
   console.log(`machine: ${cpus().length} cores (${core}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}`);
   console.log(`audio: ${numStreams} streams × ${fmt(jfk.samples.length / 16000, 2)} s of jfk.wav (rotated), + 0.66 s tail each; best of ${REPEATS} runs\n`);
 
@@ -196,29 +208,34 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|');
   const ratios: string[] = [];
   for (const batch of batches) {
-    const a = await best(REPEATS, () => runOurs(ours, batch));
-    const b = await best(REPEATS, () => runSherpa(batch));
-    for (const [name, r] of [['earshot', a], ['sherpa-onnx', b]] as const) {
+    const runs = await bestInterleaved(REPEATS, [...engines.map((e) => () => runOurs(e, batch)), () => runSherpa(batch)]);
+    const b = runs[runs.length - 1];
+    const names = [...engines.map((e) => `earshot (${e.encoderBinding})`), 'sherpa-onnx'];
+    runs.forEach((r, k) => {
       const xrt = audioSeconds / (r.feedS + r.decodeS);
       const cpu = `${fmt(r.feedCpuS, 2)} / ${fmt(r.cpuS - r.feedCpuS, 2)}`;
-      console.log(`| ${batch} | ${name} | ${fmt(xrt)} | ${fmt(audioSeconds / r.cpuS)} | ${fmt(r.feedS, 2)} / ${fmt(r.decodeS, 2)} | ${cpu} | ${r.calls} |`);
-    }
-    ratios.push(`batch ${batch}: ${fmt(b.cpuS / a.cpuS, 2)} (decode only ${fmt((b.cpuS - b.feedCpuS) / (a.cpuS - a.feedCpuS), 2)})`);
+      console.log(`| ${batch} | ${names[k]} | ${fmt(xrt)} | ${fmt(audioSeconds / r.cpuS)} | ${fmt(r.feedS, 2)} / ${fmt(r.decodeS, 2)} | ${cpu} | ${r.calls} |`);
+    });
+    const parts = engines.map((e, k) => {
+      const a = runs[k];
+      return `${e.encoderBinding} ${fmt(b.cpuS / a.cpuS, 2)} (decode only ${fmt((b.cpuS - b.feedCpuS) / (a.cpuS - a.feedCpuS), 2)})`;
+    });
+    ratios.push(`batch ${batch}: ${parts.join(', ')}`);
   }
   console.log(`\nearshot throughput / sherpa-onnx throughput (CPU time): ${ratios.join(', ')}`);
 
   const probe = ours.createStream() as EngineStream;
   const stateKb = probe.states.reduce((n, x) => n + x.byteLength, 0) / 1024;
-  const memOurs = memoryInChild('earshot');
+  const memOurs = engines.map((e) => `earshot (${e.encoderBinding}) ${fmt(memoryInChild(`earshot:${e.encoderBinding}`), 0)} KiB`);
   const memSherpa = memoryInChild('sherpa-onnx');
   console.log(
-    `per-stream memory (RSS growth per live stream, ${memoryStreams} streams with 2 s of audio decoded, fresh process each): earshot ${fmt(memOurs, 0)} KiB (encoder states ${fmt(stateKb, 0)} KiB), sherpa-onnx ${fmt(memSherpa, 0)} KiB`,
+    `per-stream memory (RSS growth per live stream, ${memoryStreams} streams with 2 s of audio decoded, fresh process each): ${memOurs.join(', ')} (encoder states ${fmt(stateKb, 0)} KiB), sherpa-onnx ${fmt(memSherpa, 0)} KiB`,
   );
-  await ours.dispose();
+  await Promise.all(engines.map((e) => e.dispose()));
 }
 
 /** Runs this script again in a fresh process to measure one engine's memory alone. */
-function memoryInChild(engine: 'earshot' | 'sherpa-onnx'): number {
+function memoryInChild(engine: string): number {
   const out = execFileSync(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--model', modelDir, '--streams', String(numStreams), '--threads', String(threads), '--fbank', fbankBackend, '--carry', carryStates, '--memory-streams', String(memoryStreams), '--memory-of', engine],
@@ -228,8 +245,9 @@ function memoryInChild(engine: 'earshot' | 'sherpa-onnx'): number {
 }
 
 async function measureMemoryOf(engine: string): Promise<void> {
-  if (engine === 'earshot') {
-    const rec = await createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend, carryStates });
+  if (engine.startsWith('earshot:')) {
+    const encoderBinding = engine.slice('earshot:'.length) as EncoderBinding;
+    const rec = await createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend, carryStates, encoderBinding });
     const streams: OnlineStream[] = [];
     const kb = await memoryPerStream(
       (samples) => {

@@ -371,12 +371,16 @@ static napi_value release_session(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value read_into_array(napi_env env, OrtValue* value);
+
 /**
  * run(session, inputs) → output handles, both in the session's input/output order. Each input is
  * a value handle (left as it is) or [typedArray, dims] (wrapped without a copy for this call).
  * Synchronous, like onnxruntime-node's own run under its promise.
+ * runToArrays(session, inputs) → the outputs as new typed arrays instead (for small sessions whose
+ * outputs are read at once: no handles are made).
  */
-static napi_value run(napi_env env, napi_callback_info info) {
+static napi_value run_session(napi_env env, napi_callback_info info, int to_arrays) {
   napi_value argv[2];
   if (!require_ready(env) || !get_args(env, info, 2, argv)) return NULL;
   Session* s = unwrap_session(env, argv[0]);
@@ -431,8 +435,10 @@ static napi_value run(napi_env env, napi_callback_info info) {
   }
   if (napi_create_array_with_length(env, s->output_count, &result) != napi_ok) result = NULL;
   for (size_t i = 0; i < s->output_count; i++) {
-    napi_value handle = result ? wrap_value(env, outputs[i]) : NULL;
-    outputs[i] = NULL;  // owned by the handle, or released by wrap_value on failure
+    napi_value handle = !result ? NULL : to_arrays ? read_into_array(env, outputs[i]) : wrap_value(env, outputs[i]);
+    // A handle owns its value (wrap_value frees it on failure); copied or unused values go now.
+    if (to_arrays || !result) ort->ReleaseValue(outputs[i]);
+    outputs[i] = NULL;
     if (!handle || napi_set_element(env, result, (uint32_t)i, handle) != napi_ok) {
       for (size_t k = i + 1; k < s->output_count; k++) ort->ReleaseValue(outputs[k]);
       result = NULL;
@@ -442,6 +448,14 @@ static napi_value run(napi_env env, napi_callback_info info) {
 done:
   for (size_t i = 0; i < temporaries; i++) ort->ReleaseValue(temporary[i]);
   return result;
+}
+
+static napi_value run(napi_env env, napi_callback_info info) {
+  return run_session(env, info, 0);
+}
+
+static napi_value run_to_arrays(napi_env env, napi_callback_info info) {
+  return run_session(env, info, 1);
 }
 
 static Value* value_arg(napi_env env, napi_value handle) {
@@ -480,9 +494,13 @@ static napi_value read_value(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv)) return NULL;
   Value* v = value_arg(env, argv[0]);
+  return v ? read_into_array(env, v->value) : NULL;
+}
+
+static napi_value read_into_array(napi_env env, OrtValue* value) {
   Shape shape;
-  if (!v || !shape_of(env, v->value, &shape)) return NULL;
-  void* src = tensor_data(env, v->value);
+  if (!shape_of(env, value, &shape)) return NULL;
+  void* src = tensor_data(env, value);
   if (!src) return NULL;
   void* dst;
   napi_value buffer, array;
@@ -626,7 +644,8 @@ NAPI_MODULE_INIT() {
     napi_callback fn;
   } functions[] = {
       {"init", init_runtime}, {"createSession", create_session}, {"releaseSession", release_session},
-      {"run", run},           {"info", value_info},              {"read", read_value},
+      {"run", run},           {"runToArrays", run_to_arrays},    {"info", value_info},
+      {"read", read_value},
       {"fromArray", from_array}, {"stack", stack},               {"unstack", unstack},
       {"release", release_value},
   };

@@ -107,6 +107,9 @@ describe('ort-values addon: sessions', () => {
     const want2 = await ref.run({ ...feeds, [ref.inputNames[2]]: want[ref.outputNames[2]], [ref.inputNames[3]]: want[ref.outputNames[3]], [ref.inputNames[4]]: want[ref.outputNames[4]] });
     const got2 = addon.run(s.handle, [[arrays[0].data, arrays[0].dims], [arrays[1].data, arrays[1].dims], got[2], got[3], got[4]]);
     ref.outputNames.forEach((n, i) => expect(addon.read(got2[i])).toEqual(want2[n].data));
+    // runToArrays: the same outputs, copied out at once.
+    const arraysOut = addon.runToArrays(s.handle, [[arrays[0].data, arrays[0].dims], [arrays[1].data, arrays[1].dims], got[2], got[3], got[4]]);
+    ref.outputNames.forEach((n, i) => expect(arraysOut[i]).toEqual(want2[n].data));
     // Wrong dims for an input: the runtime's message, with a code.
     expect(() => addon.run(s.handle, [[arrays[0].data, [arrays[0].data.length]], got[2], got[2], got[3], got[4]])).toThrow(
       expect.objectContaining({ code: 'ORT_RUN_FAILED' }),

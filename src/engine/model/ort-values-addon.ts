@@ -31,6 +31,8 @@ export interface OrtValuesAddon {
   releaseSession(handle: unknown): void;
   /** Inputs and outputs in the session's declared order. Synchronous. */
   run(handle: unknown, inputs: readonly NativeInput[]): NativeValue[];
+  /** Like run, with the outputs copied into new typed arrays (no handles). */
+  runToArrays(handle: unknown, inputs: readonly NativeInput[]): StateData[];
   info(value: NativeValue): { type: StateType; dims: number[] };
   /** A copy of the tensor's data. */
   read(value: NativeValue): StateData;

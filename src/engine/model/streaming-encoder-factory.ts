@@ -1,6 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+import { type ArraySession, nativeArraySession, onnxruntimeNodeArraySession } from './array-session.ts';
 import { NativeStreamingEncoder } from './native-streaming-encoder.ts';
 import { type EncoderLayout, OrtStreamingEncoder } from './ort-streaming-encoder.ts';
 import { loadOrtValuesAddon } from './ort-values-addon.ts';
@@ -48,4 +49,26 @@ export async function createStreamingEncoder(
     throw new AsrError(ErrorCode.ProviderUnavailable, `encoderBinding 'native' is not available: ${reason}`);
   }
   return new OrtStreamingEncoder(session, layout, path, carry);
+}
+
+/**
+ * A decoder or joiner session on the binding its encoder uses: on the addon when the encoder runs
+ * there (the onnxruntime-node session is then released), else on onnxruntime-node.
+ */
+export async function createArraySession(
+  session: InferenceSession,
+  path: string,
+  encoder: StreamingEncoder,
+  options: SessionFactoryOptions,
+): Promise<ArraySession> {
+  const load = loadOrtValuesAddon();
+  if (encoder.binding !== 'native' || !load.ok) return onnxruntimeNodeArraySession(session);
+  let native;
+  try {
+    native = load.addon.createSession(path, options.numThreads, 1, OPTIMIZE_ALL);
+  } catch (err) {
+    throw new AsrError(ErrorCode.ModelInvalid, `cannot load ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  await session.release();
+  return nativeArraySession(load.addon, native, path);
 }

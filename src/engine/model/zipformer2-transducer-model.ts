@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { type ModelFamily, type ModelFiles, pickPrecision } from './model-family.ts';
 import { type OnnxMetadata, requireInt, requireIntList } from './onnx-metadata.ts';
 import { createSession, type SessionFactoryOptions } from './session-factory.ts';
-import { createStreamingEncoder } from './streaming-encoder-factory.ts';
+import type { ArraySession } from './array-session.ts';
+import { createArraySession, createStreamingEncoder } from './streaming-encoder-factory.ts';
 import {
   type DeclaredValue,
   batchAxisOf,
@@ -133,6 +133,8 @@ export async function loadZipformer2TransducerModel(
     sessions.push(dec.session);
     const join = await createSession(joinPath, { ...options, providers: [enc.provider] });
     sessions.push(join.session);
+    requireCount(declaredInputs(dec.session), 1, 'decoder inputs (y)', decPath);
+    requireCount(declaredInputs(join.session), 2, 'joiner inputs (encoder_out, decoder_out)', joinPath);
 
     const inputs = declaredInputs(enc.session);
     const outputs = declaredOutputs(enc.session);
@@ -173,12 +175,15 @@ export async function loadZipformer2TransducerModel(
       options,
     );
     sessions[0] = encoder;
-    return new OrtTransducer(encoder, dec.session, join.session, {
+    const decoder = await createArraySession(dec.session, decPath, encoder, options);
+    sessions[1] = decoder;
+    const joiner = await createArraySession(join.session, joinPath, encoder, options);
+    sessions[2] = joiner;
+    return new OrtTransducer(encoder, decoder, joiner, {
       contextSize,
       vocabSize,
       tokensPath: files.tokens,
       provider: enc.provider,
-      paths: { decoder: decPath, joiner: joinPath },
     });
   } catch (err) {
     await Promise.all(sessions.map((s) => s.release()));
@@ -200,41 +205,31 @@ class OrtTransducer implements TransducerModel {
   readonly vocabSize: number;
   readonly tokensPath: string;
   readonly provider: string;
-  private readonly decoderIn: string;
-  private readonly decoderOut: string;
-  private readonly joinerIn: [string, string];
-  private readonly joinerOut: string;
 
   constructor(
     readonly encoder: StreamingEncoder,
-    private readonly decoder: InferenceSession,
-    private readonly joiner: InferenceSession,
-    info: { contextSize: number; vocabSize: number; tokensPath: string; provider: string; paths: { decoder: string; joiner: string } },
+    private readonly decoder: ArraySession,
+    private readonly joiner: ArraySession,
+    info: { contextSize: number; vocabSize: number; tokensPath: string; provider: string },
   ) {
     this.contextSize = info.contextSize;
     this.vocabSize = info.vocabSize;
     this.tokensPath = info.tokensPath;
     this.provider = info.provider;
-    requireCount(declaredInputs(decoder), 1, 'decoder inputs (y)', info.paths.decoder);
-    requireCount(declaredInputs(joiner), 2, 'joiner inputs (encoder_out, decoder_out)', info.paths.joiner);
-    this.decoderIn = decoder.inputNames[0];
-    this.decoderOut = decoder.outputNames[0];
-    this.joinerIn = [joiner.inputNames[0], joiner.inputNames[1]];
-    this.joinerOut = joiner.outputNames[0];
   }
 
   async runDecoder(ys: BigInt64Array, n: number): Promise<Float32Array> {
-    const out = await this.decoder.run({ [this.decoderIn]: new Tensor('int64', ys, [n, this.contextSize]) });
-    return out[this.decoderOut].data as Float32Array;
+    const [out] = await this.decoder.run([[ys, [n, this.contextSize]]]);
+    return out as Float32Array;
   }
 
   async runJoiner(encoderOut: Float32Array, decoderOut: Float32Array, n: number): Promise<Float32Array> {
     const dim = encoderOut.length / n;
-    const out = await this.joiner.run({
-      [this.joinerIn[0]]: new Tensor('float32', encoderOut, [n, dim]),
-      [this.joinerIn[1]]: new Tensor('float32', decoderOut, [n, dim]),
-    });
-    const logits = out[this.joinerOut].data as Float32Array;
+    const [out] = await this.joiner.run([
+      [encoderOut, [n, dim]],
+      [decoderOut, [n, dim]],
+    ]);
+    const logits = out as Float32Array;
     if (logits.length !== n * this.vocabSize) {
       throw new AsrError(ErrorCode.ModelInvalid, `joiner output has ${logits.length / n} classes, decoder vocab_size is ${this.vocabSize}`);
     }
