@@ -624,16 +624,33 @@ static napi_value unstack(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/** release(value): frees the tensor now instead of at garbage collection (later use throws). */
+static void release_handle(napi_env env, napi_value handle) {
+  Value* v = unwrap_value(env, handle);
+  if (!v) return;
+  ort->ReleaseValue(v->value);
+  v->value = NULL;
+  int64_t ignored;
+  napi_adjust_external_memory(env, -v->bytes, &ignored);
+}
+
+/**
+ * release(value | values[]): frees tensors now instead of at garbage collection (later use
+ * throws). An array is released in one call: an encoder frees ~75 states per call.
+ */
 static napi_value release_value(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv)) return NULL;
-  Value* v = unwrap_value(env, argv[0]);
-  if (v) {
-    ort->ReleaseValue(v->value);
-    v->value = NULL;
-    int64_t ignored;
-    napi_adjust_external_memory(env, -v->bytes, &ignored);
+  bool is_array = false;
+  napi_is_array(env, argv[0], &is_array);
+  if (!is_array) {
+    release_handle(env, argv[0]);
+    return NULL;
+  }
+  uint32_t n = 0;
+  napi_get_array_length(env, argv[0], &n);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value item;
+    if (napi_get_element(env, argv[0], i, &item) == napi_ok) release_handle(env, item);
   }
   return NULL;
 }

@@ -103,22 +103,22 @@ export class NativeStreamingEncoder implements StreamingEncoder {
     } catch (err) {
       throw new AsrError(ErrorCode.ModelInvalid, `${this.path}: ${(err as Error).message}`, { cause: err });
     } finally {
-      stacked.forEach((v) => this.addon.release(v));
+      this.addon.release(stacked);
     }
     const main = outputs[this.mainOutput];
     const { type, dims } = this.addon.info(main);
     if (type !== 'float32' || dims.length !== 3 || dims[0] !== n) {
-      outputs.forEach((v) => this.addon.release(v)); // the streams keep the states they came with
+      this.addon.release(outputs); // the streams keep the states they came with
       throw new AsrError(ErrorCode.ModelInvalid, `${this.path}: output '${this.layout.output}' has shape [${dims.join(', ')}], expected [${n}, frames, dim] float32`);
     }
     const output = this.addon.read(main) as Float32Array;
     const keep = new Set(this.stateOutputs);
-    outputs.forEach((v, i) => keep.has(i) || this.addon.release(v));
+    this.addon.release(outputs.filter((_, i) => !keep.has(i)));
     // The inputs are spent: free them now rather than at garbage collection.
     if (held) {
-      held.values?.forEach((v) => this.addon.release(v));
+      this.addon.release(held.values ?? []);
       held.values = undefined;
-    } else perStream.flat().forEach((v) => this.addon.release(v));
+    } else this.addon.release(perStream.flat());
     for (const s of states) this.slots.set(s, { spent: true });
     return { output, frames: dims[1], dim: dims[2], states: this.adopt(this.stateOutputs.map((i) => outputs[i]), n) };
   }
@@ -184,7 +184,7 @@ export class NativeStreamingEncoder implements StreamingEncoder {
     if (!values) return;
     const pieces = this.stateSpecs.map((spec, i) => this.addon.unstack(values[i], spec.batchAxis));
     batch.streams.forEach((s, k) => this.slots.set(s, { values: pieces.map((p) => p[k]) }));
-    values.forEach((v) => this.addon.release(v));
+    this.addon.release(values);
     batch.values = undefined;
   }
 
@@ -195,12 +195,13 @@ export class NativeStreamingEncoder implements StreamingEncoder {
   }
 }
 
-const EMPTY: Record<StateType, () => StateData> = {
-  float32: () => new Float32Array(0),
-  int64: () => new BigInt64Array(0),
-  int32: () => new Int32Array(0),
+// A handle's identity is its array; its empty elements can be shared.
+const EMPTY: Record<StateType, StateData> = {
+  float32: new Float32Array(0),
+  int64: new BigInt64Array(0),
+  int32: new Int32Array(0),
 };
 
 function placeholder(type: StateType): StateData {
-  return EMPTY[type]();
+  return EMPTY[type];
 }

@@ -70,6 +70,9 @@ describe('ort-values addon: tensors', () => {
     expect(code(() => addon.read(v))).toBe('ORT_BAD_ARGUMENT'); // released: a clear error, not a use-after-free
     addon.release(v); // twice is harmless
     expect(addon.read(w)).toEqual(ramp(6));
+    const many = [addon.fromArray(ramp(2), [2]), addon.fromArray(ramp(3), [3])];
+    addon.release([...many, v, 'not a handle' as unknown as NativeValue]); // an array in one call; foreign items ignored
+    expect(code(() => addon.read(many[1]))).toBe('ORT_BAD_ARGUMENT');
   });
 });
 

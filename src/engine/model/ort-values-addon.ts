@@ -41,7 +41,8 @@ export interface OrtValuesAddon {
   stack(values: readonly NativeValue[], axis: number): NativeValue;
   /** Pieces of size 1 along `axis`. */
   unstack(value: NativeValue, axis: number): NativeValue[];
-  release(value: NativeValue): void;
+  /** Frees now (one value or many); anything else passed is ignored. */
+  release(value: NativeValue | readonly NativeValue[]): void;
 }
 
 export const ADDON_FILE = 'earshot-ort-values.node';
