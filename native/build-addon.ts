@@ -19,7 +19,7 @@ export function buildAddon(force = false): string {
   const napiHeaders = join(dirname(createRequire(import.meta.url).resolve('node-api-headers/package.json')), 'include');
   mkdirSync(dirname(ADDON_PATH), { recursive: true });
   const cc = process.env.CC ?? 'cc';
-  const args = ['-std=c11', '-O2', '-fPIC', '-shared', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter'];
+  const args = ['-std=c11', '-pthread', '-O2', '-fPIC', '-shared', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter'];
   args.push('-I', napiHeaders, '-I', join(HERE, 'third_party', 'onnxruntime'), '-o', ADDON_PATH, SOURCE, '-ldl');
   execFileSync(cc, args, { stdio: 'inherit' });
   return ADDON_PATH;

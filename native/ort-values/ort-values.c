@@ -9,17 +9,20 @@
 #define NAPI_VERSION 8
 #include <dlfcn.h>
 #include <node_api.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "onnxruntime_c_api.h"
 
-static const OrtApi* ort;
+static const OrtApi* _Atomic ort;  // set once, last, by load_runtime
 static OrtEnv* ort_env;
 static OrtAllocator* cpu_allocator;
 static OrtMemoryInfo* cpu_memory;
 static const char* ort_version;
+// Worker threads load the addon each in their own environment; the runtime is loaded once.
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 
 // Type tags keep a Session handle from being passed where a Value is expected, and vice versa.
 static const napi_type_tag SESSION_TAG = {0x6561727368e0f001ULL, 0x6f72742d73657373ULL};
@@ -237,27 +240,40 @@ static int get_args(napi_env env, napi_callback_info info, size_t want, napi_val
 
 // ---- exports ----
 
-/** init(libPath): loads the runtime once; returns its version. */
+/** Loads the runtime library and its API table; NULL on success, else the error message. */
+static const char* load_runtime(const char* path) {
+  void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!lib) return dlerror();
+  const OrtApiBase* (*get_base)(void) = (const OrtApiBase* (*)(void))dlsym(lib, "OrtGetApiBase");
+  if (!get_base) return "OrtGetApiBase not found in the runtime library";
+  const OrtApiBase* base = get_base();
+  const OrtApi* api = base->GetApi(ORT_API_VERSION);
+  if (!api) return "the runtime library is older than the C API headers (1.29)";
+  OrtStatus* status = api->CreateEnv(ORT_LOGGING_LEVEL_ERROR, "earshot", &ort_env);
+  if (!status) status = api->GetAllocatorWithDefaultOptions(&cpu_allocator);
+  if (!status) status = api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &cpu_memory);
+  if (status) {
+    static char message[512];
+    snprintf(message, sizeof message, "%s", api->GetErrorMessage(status));
+    api->ReleaseStatus(status);
+    return message;
+  }
+  ort_version = base->GetVersionString();
+  ort = api;  // last: `ort` set means everything above is ready
+  return NULL;
+}
+
+/** init(libPath): loads the runtime once per process (any thread); returns its version. */
 static napi_value init_runtime(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   if (!get_args(env, info, 1, argv)) return NULL;
-  if (!ort) {
-    char path[4096];
-    size_t length;
-    CHECK_NAPI(env, napi_get_value_string_utf8(env, argv[0], path, sizeof path, &length));
-    void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) return fail(env, "ORT_LOAD_FAILED", dlerror());
-    const OrtApiBase* (*get_base)(void) = (const OrtApiBase* (*)(void))dlsym(lib, "OrtGetApiBase");
-    if (!get_base) return fail(env, "ORT_LOAD_FAILED", "OrtGetApiBase not found in the runtime library");
-    const OrtApiBase* base = get_base();
-    const OrtApi* api = base->GetApi(ORT_API_VERSION);
-    if (!api) return fail(env, "ORT_LOAD_FAILED", "the runtime library is older than the C API headers (1.29)");
-    ort = api;
-    ort_version = base->GetVersionString();
-    CHECK_ORT(env, ort->CreateEnv(ORT_LOGGING_LEVEL_ERROR, "earshot", &ort_env));
-    CHECK_ORT(env, ort->GetAllocatorWithDefaultOptions(&cpu_allocator));
-    CHECK_ORT(env, ort->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &cpu_memory));
-  }
+  char path[4096];
+  size_t length;
+  CHECK_NAPI(env, napi_get_value_string_utf8(env, argv[0], path, sizeof path, &length));
+  pthread_mutex_lock(&init_lock);
+  const char* error = ort ? NULL : load_runtime(path);
+  pthread_mutex_unlock(&init_lock);
+  if (error) return fail(env, "ORT_LOAD_FAILED", error);
   napi_value version;
   CHECK_NAPI(env, napi_create_string_utf8(env, ort_version, NAPI_AUTO_LENGTH, &version));
   return version;
