@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, dialog } from 'electron';
 import pino from 'pino';
+import { ADDON_FILE } from '../engine/model/ort-values-addon.ts';
 import { loadCatalog } from '../serving/models/model-catalog.ts';
 import { defaultModelStoreConfig, ModelStore } from '../serving/models/model-store.ts';
 import { defaultModelsDir } from '../serving/models/models-dir.ts';
@@ -14,6 +15,8 @@ const logger = pino({ name: 'earshot-desktop', level: process.env.LOG_LEVEL ?? '
 // Packaged: models/ and the tray icon are extraResources; in development they sit in the repo.
 const resources = app.isPackaged ? process.resourcesPath : app.getAppPath();
 const devUrl = process.env.ELECTRON_RENDERER_URL;
+// The engine's worker threads look for the ort-values addon here first (packaged: extraResources).
+if (app.isPackaged) process.env.EARSHOT_ORT_VALUES_ADDON ??= join(process.resourcesPath, 'native', ADDON_FILE);
 
 startDesktopApp({
   startServer: localServerStarter({ logger, workerEntry: new URL('./worker-main.js', import.meta.url) }),
