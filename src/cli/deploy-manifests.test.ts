@@ -99,6 +99,9 @@ describe('deploy/ manifests against the real CLI and metrics', () => {
     expect(dockerfile).toMatch(/ENTRYPOINT \["node", "bin\/earshot\.js"\]/);
     expect(dockerfile).toMatch(/FROM node:20-bookworm-slim/);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    // npm ci's postinstall compiles native/ort-values: its sources must be in the image by then.
+    expect(dockerfile.indexOf('COPY native ./native')).toBeGreaterThan(0);
+    expect(dockerfile.indexOf('COPY native ./native')).toBeLessThan(dockerfile.indexOf('npm ci --omit=dev'));
     expect(dockerfile).toMatch(/^USER (?!root)\w+/m);
     const cmd = /CMD \["(\w+)"\]/.exec(dockerfile)![1];
     expect(program.commands.map((c) => c.name())).toContain(cmd);

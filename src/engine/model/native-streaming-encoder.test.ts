@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
 import { createOnlineRecognizer } from '../online-recognizer.ts';
@@ -48,6 +52,37 @@ describe('encoder binding choice', () => {
       code: 'ASR_ERR_PROVIDER_UNAVAILABLE',
     });
     await session.release(); // refused: the caller still owns the session
+  });
+
+  it('a model with an output the addon cannot hand over (bool) stays on onnxruntime-node', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'earshot-bool-output-'));
+    const path = join(dir, 'bool-output.onnx');
+    // y = x, mask = x > 0: one float32 and one bool output.
+    const script = [
+      'import sys, onnx',
+      'from onnx import helper as h, TensorProto as T',
+      "g = h.make_graph([h.make_node('Identity', ['x'], ['y']), h.make_node('Greater', ['x', 'zero'], ['mask'])], 'g',",
+      "    [h.make_tensor_value_info('x', T.FLOAT, ['N', 4])],",
+      "    [h.make_tensor_value_info('y', T.FLOAT, ['N', 4]), h.make_tensor_value_info('mask', T.BOOL, ['N', 4])],",
+      "    [h.make_tensor('zero', T.FLOAT, [], [0.0])])",
+      "onnx.save(h.make_model(g, opset_imports=[h.make_opsetid('', 13)]), sys.argv[1])",
+    ].join('\n');
+    execFileSync('/usr/bin/python3', ['-c', script, path]);
+    const layout = { featuresInput: 'x', featureLayout: 'frames-first' as const, output: 'y', stateSpecs: [], constantInputs: [], chunkLength: 1, chunkShift: 1, featureDim: 4, supportsBatch: true };
+    try {
+      const a = await createSession(path, { providers: [], numThreads: 1 });
+      const auto = await createStreamingEncoder(a.session, 'cpu', layout, path, { providers: [], numThreads: 1 });
+      expect(auto.binding).toBe('onnxruntime-node');
+      await auto.release();
+      const b = await createSession(path, { providers: [], numThreads: 1 });
+      await expect(createStreamingEncoder(b.session, 'cpu', layout, path, { providers: [], numThreads: 1, encoderBinding: 'native' })).rejects.toMatchObject({
+        code: 'ASR_ERR_PROVIDER_UNAVAILABLE',
+        message: expect.stringMatching(/mask are not float32, int32 or int64/),
+      });
+      await b.session.release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the recognizer reports the binding it uses', async () => {

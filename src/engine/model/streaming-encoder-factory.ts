@@ -35,8 +35,11 @@ export async function createStreamingEncoder(
     return new OrtStreamingEncoder(session, layout, path, carry);
   }
   const load = loadOrtValuesAddon();
+  const unsupported = unsupportedOutputs(session);
   let reason: string;
-  if (load.ok) {
+  if (unsupported.length > 0) {
+    reason = `outputs ${unsupported.join(', ')} are not float32, int32 or int64 tensors`;
+  } else if (load.ok) {
     try {
       const native = load.addon.createSession(path, options.numThreads, 1, OPTIMIZE_ALL);
       await session.release();
@@ -62,7 +65,7 @@ export async function createArraySession(
   options: SessionFactoryOptions,
 ): Promise<ArraySession> {
   const load = loadOrtValuesAddon();
-  if (encoder.binding !== 'native' || !load.ok) return onnxruntimeNodeArraySession(session);
+  if (encoder.binding !== 'native' || !load.ok || unsupportedOutputs(session).length > 0) return onnxruntimeNodeArraySession(session);
   let native;
   try {
     native = load.addon.createSession(path, options.numThreads, 1, OPTIMIZE_ALL);
@@ -71,4 +74,12 @@ export async function createArraySession(
   }
   await session.release();
   return nativeArraySession(load.addon, native, path);
+}
+
+/** The addon hands over float32, int32 and int64 tensors only (a model with others stays on onnxruntime-node). */
+function unsupportedOutputs(session: InferenceSession): string[] {
+  return session.outputNames.filter((name, i) => {
+    const meta = session.outputMetadata?.[i];
+    return !meta?.isTensor || !['float32', 'int32', 'int64'].includes(meta.type);
+  });
 }
