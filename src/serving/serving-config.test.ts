@@ -17,6 +17,7 @@ describe('serving config', () => {
     ['pool.workers', (c) => (c.pool.workers = 0)],
     ['pool.maxBatch', (c) => (c.pool.maxBatch = 1.5)],
     ['pool.providers', (c) => (c.pool.providers = [])],
+    ['pool.encoderBinding', (c) => (c.pool.encoderBinding = 'wasm' as never)],
     ['maxFrameBytes', (c) => (c.maxFrameBytes = 10)],
     ['rootProtocol', (c) => (c.rootProtocol = 'vosk' as never)],
     ['calibrationHeadroom', (c) => (c.calibrationHeadroom = 2)],

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { isRecognizerEngine, RECOGNIZER_ENGINES, type RecognizerEngine } from '../engine/recognizer-engines.ts';
 import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
+import { ENCODER_BINDINGS, type EncoderBinding } from '../engine/model/session-factory.ts';
 
 /** Which protocol a WebSocket upgrade on `/` speaks (unmodified FunASR/sherpa clients connect to `/`). */
 export type RootProtocol = 'none' | 'funasr' | 'sherpa';
@@ -19,6 +20,8 @@ export interface PoolConfig {
   threadsPerWorker: number;
   /** Execution providers tried in order, then 'cpu'. */
   providers: string[];
+  /** How the engine calls onnxruntime on the CPU (engine/model/streaming-encoder-factory.ts). */
+  encoderBinding: EncoderBinding;
   /** Most streams in one batched decode call. */
   maxBatch: number;
   /** How often a worker gathers ready streams (like sherpa-onnx's --loop-interval-ms). */
@@ -73,6 +76,7 @@ export function defaultPoolConfig(modelDir = 'models/earshot-en-small'): PoolCon
     workers: Math.max(1, Math.floor(availableParallelism() / 2)),
     threadsPerWorker: 0,
     providers: ['cpu'],
+    encoderBinding: 'auto',
     maxBatch: 32,
     loopIntervalMs: 10,
     serial: false,
@@ -125,6 +129,9 @@ export function validatePoolConfig(pool: PoolConfig): PoolConfig {
   int('pool.loopIntervalMs', pool.loopIntervalMs, 1, 10_000);
   if (!Array.isArray(pool.providers) || pool.providers.length === 0 || pool.providers.some((p) => typeof p !== 'string' || p === '')) {
     invalid('pool.providers must be a non-empty list of provider names');
+  }
+  if (!ENCODER_BINDINGS.includes(pool.encoderBinding)) {
+    invalid(`pool.encoderBinding must be one of ${ENCODER_BINDINGS.join(', ')}, got ${String(pool.encoderBinding)}`);
   }
   if (pool.serial && (pool.workers !== 1 || pool.maxBatch !== 1)) invalid('serial mode needs workers=1 and maxBatch=1 (use withSerialMode())');
   return pool;

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { StaticTokenAuthenticator } from '../../serving/auth/static-token-authenticator.ts';
 import { RECOGNIZER_ENGINES, type RecognizerEngine } from '../../engine/recognizer-engines.ts';
+import type { EncoderBinding } from '../../engine/model/session-factory.ts';
 import { startLocalServer } from '../../serving/local-server.ts';
 import { defaultServingConfig, withSerialMode, type RootProtocol, type ServingConfig } from '../../serving/serving-config.ts';
 import { AsrError } from '../../shared/errors.ts';
@@ -21,6 +22,7 @@ export interface ServeFlags {
   workers?: number;
   threads?: number;
   provider: string[];
+  encoderBinding: string;
   maxBatch: number;
   loopIntervalMs: number;
   capacity: string;
@@ -68,6 +70,7 @@ export function serveConfigFromFlags(flags: ServeFlags): ServingConfig {
       workers: flags.workers ?? base.pool.workers,
       threadsPerWorker: flags.threads ?? 0,
       providers: flags.provider,
+      encoderBinding: flags.encoderBinding as EncoderBinding,
       maxBatch: flags.maxBatch,
       loopIntervalMs: flags.loopIntervalMs,
     },
@@ -88,6 +91,7 @@ export function serveCommand(program: Command): void {
     .option('--workers <n>', 'worker threads, one model session each (env EARSHOT_WORKERS; default cores/2)', intOption, env.EARSHOT_WORKERS ? Number(env.EARSHOT_WORKERS) : undefined)
     .option('--threads <n>', 'intra-op threads per worker (default cores/workers)', intOption)
     .option('--provider <names...>', 'execution providers to try in order, then cpu (env EARSHOT_PROVIDER, comma-separated)', env.EARSHOT_PROVIDER?.split(',') ?? d.pool.providers)
+    .option('--encoder-binding <auto|native|onnxruntime-node>', "how the engine calls onnxruntime on the CPU: 'native' keeps model states inside it (native/ort-values), 'auto' where built (env EARSHOT_ENCODER_BINDING)", env.EARSHOT_ENCODER_BINDING ?? d.pool.encoderBinding)
     .option('--max-batch <n>', 'most streams in one batched decode call (env EARSHOT_MAX_BATCH)', intOption, Number(env.EARSHOT_MAX_BATCH ?? d.pool.maxBatch))
     .option('--loop-interval-ms <ms>', 'how often each worker gathers ready streams', intOption, d.pool.loopIntervalMs)
     .option('--capacity <n|auto>', "real-time streams decoded at once; 'auto' measures it at start-up (env EARSHOT_CAPACITY)", env.EARSHOT_CAPACITY ?? 'auto')
@@ -113,7 +117,8 @@ export function serveCommand(program: Command): void {
       const server = await startLocalServer(config, { logger, auth, tls });
       const web = config.webRoot ? ` — web UI ${server.url.replace(/^ws/, 'http').replace(/\/v1\/listen$/, '/')}` : '';
       process.stdout.write(
-        `earshot: listening on ${server.url} (model ${server.info.models[0]}, provider ${server.info.providers[0]}, ` +
+        `earshot: listening on ${server.url} (model ${server.info.models[0]}, provider ${server.info.providers[0]}` +
+          `${server.info.encoderBinding ? ` via ${server.info.encoderBinding}` : ''}, ` +
           `${config.pool.workers} worker(s), capacity ${config.pool.serial ? 'unlimited (serial)' : server.transport.capacity} streams)${web}\n`,
       );
       await new Promise<void>((resolve) => {

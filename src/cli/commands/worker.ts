@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { DEFAULT_ENDPOINT_CONFIG } from '../../engine/endpoint.ts';
+import type { EncoderBinding } from '../../engine/model/session-factory.ts';
 import { defaultClusterWorkerConfig } from '../../serving/cluster/cluster-worker.ts';
 import { startWorkerHost } from '../../serving/cluster/worker-host.ts';
 import { redactUrl } from '../../serving/cluster/redis-connection.ts';
@@ -20,6 +21,7 @@ interface WorkerFlags {
   threads: number;
   workers: number;
   providers: string[];
+  encoderBinding: string;
   maxSessions: number;
   heartbeatMs: number;
   ttlMs: number;
@@ -64,6 +66,7 @@ export function workerCommand(program: Command): void {
     .option('--workers <n>', 'decoder threads, each with its own model session', intArg, pool.workers)
     .option('--threads <n>', 'intra-op threads per decoder, 0 = cores / workers', intArg, pool.threadsPerWorker)
     .option('--providers <list...>', 'execution providers tried in order, then cpu', pool.providers)
+    .option('--encoder-binding <auto|native|onnxruntime-node>', "how the engine calls onnxruntime on the CPU (env EARSHOT_ENCODER_BINDING)", process.env.EARSHOT_ENCODER_BINDING ?? pool.encoderBinding)
     .option('--max-sessions <n>', 'sessions held at most (absorbs a dead worker\u2019s); 0 = 2 × capacity', intArg, cluster.maxSessions)
     .option('--heartbeat-ms <ms>', 'heartbeat and lease renewal period', intArg, cluster.heartbeatMs)
     .option('--ttl-ms <ms>', 'a worker silent this long is dead and its sessions move (failover time)', intArg, cluster.ttlMs)
@@ -87,6 +90,7 @@ export function workerCommand(program: Command): void {
           workers: flags.workers,
           threadsPerWorker: flags.threads,
           providers: flags.providers,
+          encoderBinding: flags.encoderBinding as EncoderBinding,
         },
         capacity: capacityArg(flags.capacity),
         endpoint: {

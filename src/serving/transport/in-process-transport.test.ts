@@ -65,8 +65,10 @@ describe('InProcessTransport (worker threads, real engine)', { timeout: 180_000 
     const transport = new InProcessTransport({ pool, capacity: 'auto', logger });
     const capacities: number[] = [];
     transport.onCapacityChange((c) => capacities.push(c));
-    await transport.start();
+    const info = await transport.start();
     try {
+      // Two worker threads, each with its own instance of the ort-values addon (the CPU default).
+      expect(info.encoderBinding).toBe('native');
       const calibrated = transport.capacity;
       expect(calibrated).toBeGreaterThanOrEqual(2);
       expect(calibrated % 2).toBe(0); // the same share per worker

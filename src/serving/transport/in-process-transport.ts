@@ -14,6 +14,7 @@ export function recognizerConfigFor(pool: PoolConfig, endpoint?: EndpointConfig)
   return {
     modelDir: pool.modelDir,
     providers: pool.providers,
+    encoderBinding: pool.encoderBinding,
     numThreads: effectiveThreads(pool),
     decodingMethod: 'greedy_search',
     ...(endpoint && { endpoint }),
@@ -94,7 +95,7 @@ export class InProcessTransport implements InferenceTransport {
     }
     this.isReady = true;
     this.emitCapacity();
-    return { models: [pool.modelName], providers: [this.pool.provider] };
+    return { models: [pool.modelName], providers: [this.pool.provider], encoderBinding: this.pool.encoderBinding };
   }
 
   /**

@@ -66,6 +66,8 @@ export interface TransportInfo {
   models: string[];
   /** Execution provider(s) in use, for /readyz and logs (e.g. 'cpu'). */
   providers: string[];
+  /** How a local engine calls onnxruntime ('native' or 'onnxruntime-node'), for logs. */
+  encoderBinding?: string;
 }
 
 export interface InferenceTransport {

@@ -70,4 +70,4 @@ port.on('message', (m: ToWorker) => {
 });
 
 scheduler.start();
-post({ t: 'ready', modelInfo: recognizer.modelInfo, provider: recognizer.provider });
+post({ t: 'ready', modelInfo: recognizer.modelInfo, provider: recognizer.provider, encoderBinding: recognizer.encoderBinding });

@@ -1,9 +1,10 @@
+import type { EncoderBinding } from '../../engine/model/session-factory.ts';
 import type { ModelInfo, OnlineRecognizerConfig } from '../../engine/recognizer-api.ts';
 import type { AudioFormat } from '../../shared/protocol/messages.ts';
 import type { BatchStats, SchedulerEvent } from './batch-scheduler.ts';
 
 /** What the worker passes to createOnlineRecognizer(); omitted fields take the engine's defaults. */
-export type RecognizerConfigInput = Partial<OnlineRecognizerConfig> & { modelDir: string };
+export type RecognizerConfigInput = Partial<OnlineRecognizerConfig> & { modelDir: string; encoderBinding?: EncoderBinding };
 
 /** Given to each worker thread at spawn (workerData). */
 export interface WorkerInit {
@@ -27,7 +28,7 @@ export type ToWorker =
 
 /** Worker thread → gateway thread. */
 export type FromWorker =
-  | { t: 'ready'; modelInfo: ModelInfo; provider: string }
+  | { t: 'ready'; modelInfo: ModelInfo; provider: string; encoderBinding?: string }
   | { t: 'batch'; events: SchedulerEvent[]; stats?: BatchStats }
   | { t: 'calibrated'; audioSeconds: number; wallMs: number }
   | { t: 'failed'; code: string; message: string }

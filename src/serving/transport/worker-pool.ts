@@ -51,6 +51,8 @@ export class WorkerPool {
   private closing = false;
   modelInfo: ModelInfo | undefined;
   provider = 'unknown';
+  /** 'native' or 'onnxruntime-node' for Earshot's engine; undefined for other recognizers. */
+  encoderBinding: string | undefined;
   /** Called when a worker dies (its sessions already got errors). */
   onWorkerLost: (index: number) => void = () => undefined;
 
@@ -95,6 +97,7 @@ export class WorkerPool {
           case 'ready':
             this.modelInfo = m.modelInfo;
             this.provider = m.provider;
+            this.encoderBinding = m.encoderBinding;
             worker.alive = true;
             thread.off('exit', onEarlyExit);
             thread.once('exit', (code) => this.lost(worker, code));
