@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { StateData, StateType } from './state-batching.ts';
 
 /**
@@ -73,7 +73,7 @@ function tryLoad(): AddonLoad {
 /** An explicit path, the packaged app's resources, then native/build above this module (source or bundle). */
 function addonCandidates(): string[] {
   const found: string[] = [];
-  if (process.env.EARSHOT_ORT_VALUES_ADDON) found.push(process.env.EARSHOT_ORT_VALUES_ADDON);
+  if (process.env.EARSHOT_ORT_VALUES_ADDON) found.push(resolve(process.env.EARSHOT_ORT_VALUES_ADDON));
   const resources = (process as { resourcesPath?: string }).resourcesPath;
   if (resources) found.push(join(resources, 'native', ADDON_FILE));
   let dir = import.meta.dirname;
