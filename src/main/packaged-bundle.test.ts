@@ -9,6 +9,8 @@ import { FIXTURE_MODELS, REPO_ROOT, SPEECH } from '../../test-support/fixture-pa
 import { buildModelArchive } from '../../test-support/model-archive-server.ts';
 import { extractInWorker } from '../serving/models/archive-extract-thread.ts';
 import { streamFile } from '../serving/file-stream-client.ts';
+import { defaultPoolConfig } from '../serving/serving-config.ts';
+import { InProcessTransport } from '../serving/transport/in-process-transport.ts';
 import { readWavFile } from '../serving/wav-reader.ts';
 import { EmbeddedGateway } from './gateway/embedded-gateway.ts';
 import { localServerStarter } from './gateway/local-server-starter.ts';
@@ -87,6 +89,20 @@ describe('packaged app bundle (electron-vite build)', () => {
       expect(result.sessionId).not.toBe('');
     } finally {
       await gateway.stop();
+    }
+  });
+
+  it('the built recognizer worker finds the ort-values addon from its own folder and runs on it', async () => {
+    // As in a development checkout (out/main beside native/build); a packaged app names the
+    // resources copy through EARSHOT_ORT_VALUES_ADDON instead (src/main/index.ts).
+    symlinkSync(join(REPO_ROOT, 'native'), join(app, 'native'), 'dir');
+    const pool = { ...defaultPoolConfig(FIXTURE_MODELS.nemoCtc), workers: 1, threadsPerWorker: 1 };
+    const transport = new InProcessTransport({ pool, capacity: 4, logger: pino({ level: 'silent' }), workerEntry: pathToFileURL(join(main, 'worker-main.js')) });
+    try {
+      expect((await transport.start()).encoderBinding).toBe('native');
+    } finally {
+      await transport.close();
+      rmSync(join(app, 'native'));
     }
   });
 

@@ -53,7 +53,12 @@ let loaded: AddonLoad | undefined;
 
 /** The addon with its runtime initialized, or why it is not available (cached). */
 export function loadOrtValuesAddon(): AddonLoad {
-  loaded ??= tryLoad();
+  try {
+    loaded ??= tryLoad();
+  } catch (err) {
+    // Never fatal: the engine runs on onnxruntime-node alone without the addon.
+    loaded = { ok: false, reason: `looking for ${ADDON_FILE}: ${(err as Error).message}` };
+  }
   return loaded;
 }
 
