@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../test-support/fixture-paths.ts';
 
 // The data options that fixed the shipped model's quiet test speakers (training/README.md,
-// "Data"): --fsdd-warp (audio.shift_spectrum) and --min-level (audio.MIN_LEVEL). They run in
+// "Data"): --fsdd-warp and --tts-warp (audio.shift_spectrum) and --min-level (audio.MIN_LEVEL). They run in
 // Debian's Python like the rest of training/; each check prints one JSON line.
 function python(code: string): unknown {
   const out = execFileSync('/usr/bin/python3', ['-c', `import sys, json\nsys.path.insert(0, ${JSON.stringify(join(REPO_ROOT, 'training'))})\n${code}`], {
@@ -34,6 +34,31 @@ print(json.dumps({"len": [len(x), len(up), len(down)], "hz": [peak_hz(x), peak_h
     expect(r.hz[1] / r.hz[0]).toBeCloseTo(2 ** (300 / 1200), 1); // ~1.189
     expect(r.hz[2] / r.hz[0]).toBeCloseTo(2 ** (-300 / 1200), 1); // ~0.841
     expect(r.same).toBe(true);
+  });
+
+  it('tts_job with --tts-warp speaks the same text for as long, with its spectrum moved', () => {
+    const r = python(`
+import numpy as np, synth
+job = lambda warp: synth.tts_job((0, "the quick brown fox jumps over the lazy dog", "espeak", "en-us", 7, None, warp))
+plain, warped = job(0), job(250)
+def centroid(f):
+    e = np.exp(f.astype(np.float32))
+    return float((e * np.arange(f.shape[1])).sum() / e.sum())
+rng = np.random.default_rng(7)
+rng.uniform(0.8, 1.3), rng.uniform(25, 75)
+cents = rng.uniform(-250, 250)  # the draw tts_job makes after rate and pitch
+print(json.dumps({"frames": [len(plain[0]), len(warped[0])], "text": warped[1], "source": warped[2],
+                  "centroid": [centroid(plain[0]), centroid(warped[0])], "cents": cents}))
+`) as { frames: number[]; text: string; source: string; centroid: number[]; cents: number };
+    expect(r.text).toBe('the quick brown fox jumps over the lazy dog');
+    expect(r.source).toBe('espeak:en-us');
+    // The warp draw changes nothing else: the same rate, so the same length (±1 frame)...
+    expect(Math.abs(r.frames[1] - r.frames[0])).toBeLessThanOrEqual(1);
+    // ...but its spectrum moved the way of the drawn shift (+138 cents here: the energy
+    // centroid rises by ~0.65 of 80 mel bins).
+    expect(Math.abs(r.cents)).toBeGreaterThan(50);
+    expect(Math.sign(r.centroid[1] - r.centroid[0])).toBe(Math.sign(r.cents));
+    expect(Math.abs(r.centroid[1] - r.centroid[0])).toBeGreaterThan(0.3);
   });
 
   it('augment draws peak levels from the default 0.05-0.95, or log-uniformly down to MIN_LEVEL', () => {

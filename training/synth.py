@@ -56,12 +56,16 @@ def pick_voice(r):
 
 
 def tts_job(job):
-    """One synthetic training utterance -> (float16 feats, text, source) or None."""
-    i, text, engine, voice, seed, clean_prob = job
+    """One synthetic training utterance -> (float16 feats, text, source) or None. With
+    --tts-warp, its spectrum is shifted by a random +-CENTS: new pseudo-voices between and
+    beyond the TTS voices (vocal-tract length is what differs most between real speakers)."""
+    i, text, engine, voice, seed, clean_prob, warp = job
     rng = np.random.default_rng(seed)
     try:
         x = audio.tts(engine, voice, text, rate=rng.uniform(0.8, 1.3),
                       pitch=int(rng.uniform(25, 75)))
+        if warp:  # drawn only when asked, so that sets made without it stay reproducible
+            x = audio.shift_spectrum(x, audio.SR, rng.uniform(-warp, warp))
     except Exception:
         return None
     if len(x) < 1600:
@@ -126,6 +130,9 @@ def main():
     ap.add_argument("--fsdd-warp", type=float, default=0,
                     help="shift each FSDD job's spectrum by a random +-CENTS (sox pitch: "
                          "pitch and formants together, duration kept); 0 = off")
+    ap.add_argument("--tts-warp", type=float, default=0,
+                    help="shift each TTS utterance's spectrum by a random +-CENTS (sox pitch, "
+                         "duration kept): pseudo-voices beyond the TTS voices; 0 = off")
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--shard-size", type=int, default=1500)
     ap.add_argument("--limit", type=int, default=0, help="debug: only this many TTS jobs")
@@ -210,7 +217,7 @@ def main():
         if a.no_augment:  # None: no augmentation (FSDD keeps its speed perturbation)
             fsdd_clean = tts_clean = None
         tagged = [(fsdd_job, (*j, fsdd_clean, a.fsdd_warp)) for j in fjobs] + \
-            [(tts_job, (*j, tts_clean)) for j in jobs]
+            [(tts_job, (*j, tts_clean, a.tts_warp)) for j in jobs]
         r.shuffle(tagged)
         tagged = tagged[a.resume_shard * a.shard_size:]
         shards.n = a.resume_shard
