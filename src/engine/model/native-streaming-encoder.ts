@@ -3,7 +3,7 @@ import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import type { EncoderLayout } from './ort-streaming-encoder.ts';
 import { toChannelsFirst } from './ort-streaming-encoder.ts';
 import type { NativeInput, NativeSession, NativeValue, OrtValuesAddon } from './ort-values-addon.ts';
-import { type StateData, type StateSpec, type StateType, zeroState } from './state-batching.ts';
+import { placeholderStates, type StateData, type StateSpec, zeroState } from './state-batching.ts';
 import type { EncoderResult, StreamingEncoder } from './streaming-model.ts';
 
 /** What a stream's state handle stands for: its own native tensors, or a row of a batched call's. */
@@ -41,6 +41,8 @@ export class NativeStreamingEncoder implements StreamingEncoder {
   private readonly sources: InputSource[];
   private readonly mainOutput: number;
   private readonly stateOutputs: number[];
+  /** Outputs freed right after a call: all but the states (the main output is read first). */
+  private readonly dropOutputs: number[];
   private released = false;
 
   constructor(
@@ -66,6 +68,7 @@ export class NativeStreamingEncoder implements StreamingEncoder {
     });
     this.mainOutput = this.outputIndex(layout.output);
     this.stateOutputs = layout.stateSpecs.map((s) => this.outputIndex(s.outputName));
+    this.dropOutputs = session.outputNames.map((_, i) => i).filter((i) => !this.stateOutputs.includes(i));
   }
 
   initStates(): StateData[] {
@@ -112,8 +115,7 @@ export class NativeStreamingEncoder implements StreamingEncoder {
       throw new AsrError(ErrorCode.ModelInvalid, `${this.path}: output '${this.layout.output}' has shape [${dims.join(', ')}], expected [${n}, frames, dim] float32`);
     }
     const output = this.addon.read(main) as Float32Array;
-    const keep = new Set(this.stateOutputs);
-    this.addon.release(outputs.filter((_, i) => !keep.has(i)));
+    this.addon.release(this.dropOutputs.map((i) => outputs[i]));
     // The inputs are spent: free them now rather than at garbage collection.
     if (held) {
       this.addon.release(held.values ?? []);
@@ -138,7 +140,7 @@ export class NativeStreamingEncoder implements StreamingEncoder {
 
   /** New handles for a call's state outputs: one stream's own, or a held batch. */
   private adopt(values: NativeValue[], n: number): StateData[][] {
-    const handles = Array.from({ length: n }, () => this.stateSpecs.map((spec) => placeholder(spec.type)));
+    const handles = Array.from({ length: n }, () => placeholderStates(this.stateSpecs));
     if (n === 1) {
       this.slots.set(handles[0], { values });
       return handles;
@@ -193,15 +195,4 @@ export class NativeStreamingEncoder implements StreamingEncoder {
     if (i < 0) throw new AsrError(ErrorCode.ModelInvalid, `${this.path}: no output '${name}'`);
     return i;
   }
-}
-
-// A handle's identity is its array; its empty elements can be shared.
-const EMPTY: Record<StateType, StateData> = {
-  float32: new Float32Array(0),
-  int64: new BigInt64Array(0),
-  int32: new Int32Array(0),
-};
-
-function placeholder(type: StateType): StateData {
-  return EMPTY[type];
 }

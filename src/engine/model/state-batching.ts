@@ -23,6 +23,21 @@ export interface BatchedState {
 
 const SMALL_BLOCK = 16;
 
+// Zero-length, so shared: nothing can be written into them.
+const EMPTY: Record<StateType, StateData> = {
+  float32: new Float32Array(0),
+  int64: new BigInt64Array(0),
+  int32: new Int32Array(0),
+};
+
+/**
+ * A stream's handle for states whose values are held elsewhere (a carried batch, native
+ * tensors): a new array (its identity is the handle) of empty elements, filled in when read.
+ */
+export function placeholderStates(specs: readonly StateSpec[]): StateData[] {
+  return specs.map((spec) => EMPTY[spec.type]);
+}
+
 export function zeroState(spec: StateSpec): StateData {
   const size = spec.dims.reduce((a, b) => a * b, 1);
   return allocate(spec.type, size);

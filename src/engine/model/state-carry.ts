@@ -1,5 +1,5 @@
 import { Tensor } from 'onnxruntime-node';
-import { type StateData, type StateSpec, type StateType, stackState, unstackState } from './state-batching.ts';
+import { placeholderStates, type StateData, type StateSpec, stackState, unstackState } from './state-batching.ts';
 
 /**
  * Carries encoder states from one batched call to the next.
@@ -51,7 +51,7 @@ export class StateCarry {
 
   /** Takes a call's state outputs (one batched tensor per spec) and returns each stream's states. */
   async adopt(outputs: Tensor[], n: number): Promise<StateData[][]> {
-    const handles = Array.from({ length: n }, () => this.specs.map((spec) => placeholder(spec.type)));
+    const handles = Array.from({ length: n }, () => placeholderStates(this.specs));
     const batch: HeldBatch = { handles, tensors: outputs };
     if (this.enabled) this.held = batch;
     else await settle(this.specs, batch);
@@ -101,14 +101,4 @@ async function settle(specs: readonly StateSpec[], batch: HeldBatch): Promise<vo
 function disposeAll(tensors: readonly Tensor[]): void {
   // CPU tensors are garbage-collected; device buffers must be released explicitly.
   for (const t of tensors) if (t.location !== 'cpu') t.dispose();
-}
-
-const EMPTY: Record<StateType, () => StateData> = {
-  float32: () => new Float32Array(0),
-  int64: () => new BigInt64Array(0),
-  int32: () => new Int32Array(0),
-};
-
-function placeholder(type: StateType): StateData {
-  return EMPTY[type]();
 }
