@@ -309,9 +309,84 @@ static napi_value string_array(napi_env env, char** names, size_t n) {
   return array;
 }
 
+/** onnxruntime-node's names for ONNX element types (index = ONNXTensorElementDataType). */
+static const char* const ELEMENT_TYPE_NAMES[] = {
+    NULL,     "float32", "uint8",   "int8",   "uint16", "int16", "int32", "int64", "string", "bool",
+    "float16", "float64", "uint32", "uint64", NULL,     NULL,    NULL,    NULL,    NULL,     NULL,
+    NULL,     "uint4",   "int4"};
+
+static napi_value set_string(napi_env env, napi_value object, const char* key, const char* text) {
+  napi_value value;
+  CHECK_NAPI(env, napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &value));
+  CHECK_NAPI(env, napi_set_named_property(env, object, key, value));
+  return object;
+}
+
+/**
+ * { name, isTensor, type, shape } of one input or output, as onnxruntime-node's inputMetadata
+ * reports it: a dim is its size, or its symbolic name ('' when unnamed) where the size is free.
+ */
+static napi_value describe_io(napi_env env, OrtSession* session, int is_input, size_t index, const char* name) {
+  OrtTypeInfo* type_info;
+  CHECK_ORT(env, is_input ? ort->SessionGetInputTypeInfo(session, index, &type_info)
+                          : ort->SessionGetOutputTypeInfo(session, index, &type_info));
+  napi_value result = NULL, flag;
+  const OrtTensorTypeAndShapeInfo* tensor = NULL;
+  ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+  size_t rank = 0;
+  int64_t dims[MAX_DIMS];
+  const char* symbols[MAX_DIMS];
+  OrtStatus* status = ort->CastTypeInfoToTensorInfo(type_info, &tensor);
+  if (!status && tensor) status = ort->GetTensorElementType(tensor, &type);
+  if (!status && tensor) status = ort->GetDimensionsCount(tensor, &rank);
+  if (!status && rank > MAX_DIMS) {
+    ort->ReleaseTypeInfo(type_info);
+    return fail(env, "ORT_UNSUPPORTED_TYPE", "a model input or output has more than 16 dims");
+  }
+  if (!status && tensor) status = ort->GetDimensions(tensor, dims, rank);
+  if (!status && tensor) status = ort->GetSymbolicDimensions(tensor, symbols, rank);
+  if (!ort_ok(env, status)) {
+    ort->ReleaseTypeInfo(type_info);
+    return NULL;
+  }
+  if (napi_create_object(env, &result) != napi_ok || !set_string(env, result, "name", name) ||
+      napi_get_boolean(env, tensor != NULL, &flag) != napi_ok ||
+      napi_set_named_property(env, result, "isTensor", flag) != napi_ok) {
+    result = NULL;
+  } else if (tensor) {
+    size_t known = sizeof ELEMENT_TYPE_NAMES / sizeof ELEMENT_TYPE_NAMES[0];
+    const char* type_text = (size_t)type < known && ELEMENT_TYPE_NAMES[type] ? ELEMENT_TYPE_NAMES[type] : "unknown";
+    napi_value shape;
+    if (!set_string(env, result, "type", type_text) || napi_create_array_with_length(env, rank, &shape) != napi_ok) {
+      result = NULL;
+    }
+    for (size_t i = 0; result && i < rank; i++) {
+      napi_value d;
+      napi_status ok = dims[i] >= 0 ? napi_create_int64(env, dims[i], &d)
+                                    : napi_create_string_utf8(env, symbols[i] ? symbols[i] : "", NAPI_AUTO_LENGTH, &d);
+      if (ok != napi_ok || napi_set_element(env, shape, (uint32_t)i, d) != napi_ok) result = NULL;
+    }
+    if (result && napi_set_named_property(env, result, "shape", shape) != napi_ok) result = NULL;
+  }
+  ort->ReleaseTypeInfo(type_info);  // the symbolic names belong to it: copied above
+  return result;
+}
+
+static napi_value describe_all(napi_env env, OrtSession* session, int is_input, char** names, size_t n) {
+  napi_value array;
+  CHECK_NAPI(env, napi_create_array_with_length(env, n, &array));
+  for (size_t i = 0; i < n; i++) {
+    napi_value item = describe_io(env, session, is_input, i, names[i]);
+    if (!item) return NULL;
+    CHECK_NAPI(env, napi_set_element(env, array, (uint32_t)i, item));
+  }
+  return array;
+}
+
 /**
  * createSession(modelPath, intraOpThreads, interOpThreads, graphOptimizationLevel 0|1|2|99)
- * → { handle, inputNames, outputNames }. CPU execution provider, sequential execution.
+ * → { handle, inputNames, outputNames, inputs, outputs }: inputs/outputs describe each value
+ * (describe_io). CPU execution provider, sequential execution.
  */
 static napi_value create_session(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -353,15 +428,19 @@ static napi_value create_session(napi_env env, napi_callback_info info) {
     ort_ok(env, status);
     return NULL;
   }
-  napi_value handle, result, inputs, outputs;
+  napi_value handle, result, inputs, outputs, input_info, output_info;
   CHECK_NAPI(env, napi_create_external(env, s, finalize_session, NULL, &handle));
   CHECK_NAPI(env, napi_type_tag_object(env, handle, &SESSION_TAG));
   if (!(inputs = string_array(env, s->input_names, s->input_count))) return NULL;
   if (!(outputs = string_array(env, s->output_names, s->output_count))) return NULL;
+  if (!(input_info = describe_all(env, session, 1, s->input_names, s->input_count))) return NULL;
+  if (!(output_info = describe_all(env, session, 0, s->output_names, s->output_count))) return NULL;
   CHECK_NAPI(env, napi_create_object(env, &result));
   CHECK_NAPI(env, napi_set_named_property(env, result, "handle", handle));
   CHECK_NAPI(env, napi_set_named_property(env, result, "inputNames", inputs));
   CHECK_NAPI(env, napi_set_named_property(env, result, "outputNames", outputs));
+  CHECK_NAPI(env, napi_set_named_property(env, result, "inputs", input_info));
+  CHECK_NAPI(env, napi_set_named_property(env, result, "outputs", output_info));
   return result;
 }
 

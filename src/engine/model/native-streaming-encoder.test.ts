@@ -46,12 +46,13 @@ describe.each(['nemoCtc', 'zipformer2'] as const)('%s on the native binding', (f
 describe('encoder binding choice', () => {
   it("'native' on a GPU provider is refused with ProviderUnavailable", async () => {
     const path = `${FIXTURE_MODELS.nemoCtc}/model.onnx`;
-    const { session } = await createSession(path, { providers: [], numThreads: 1 });
+    // As if the webgpu provider had opened it (onnxruntime-node is the only binding there).
+    const created = await createSession(path, { providers: [], numThreads: 1, encoderBinding: 'onnxruntime-node' });
     const layout = { featuresInput: 'x', featureLayout: 'channels-first' as const, output: 'y', stateSpecs: [], constantInputs: [], chunkLength: 1, chunkShift: 1, featureDim: 1, supportsBatch: true };
-    await expect(createStreamingEncoder(session, 'webgpu', layout, path, { providers: ['webgpu'], numThreads: 1, encoderBinding: 'native' })).rejects.toMatchObject({
-      code: 'ASR_ERR_PROVIDER_UNAVAILABLE',
-    });
-    await session.release(); // refused: the caller still owns the session
+    expect(() => createStreamingEncoder({ ...created, provider: 'webgpu' }, layout, path, { providers: ['webgpu'], numThreads: 1, encoderBinding: 'native' })).toThrow(
+      expect.objectContaining({ code: 'ASR_ERR_PROVIDER_UNAVAILABLE', message: expect.stringMatching(/cpu provider only/) }),
+    );
+    await created.release(); // refused: the caller still owns the session
   });
 
   it('a model with an output the addon cannot hand over (bool) stays on onnxruntime-node', async () => {
@@ -71,15 +72,14 @@ describe('encoder binding choice', () => {
     const layout = { featuresInput: 'x', featureLayout: 'frames-first' as const, output: 'y', stateSpecs: [], constantInputs: [], chunkLength: 1, chunkShift: 1, featureDim: 4, supportsBatch: true };
     try {
       const a = await createSession(path, { providers: [], numThreads: 1 });
-      const auto = await createStreamingEncoder(a.session, 'cpu', layout, path, { providers: [], numThreads: 1 });
+      expect(a.binding.kind).toBe('onnxruntime-node');
+      const auto = createStreamingEncoder(a, layout, path, { providers: [], numThreads: 1 });
       expect(auto.binding).toBe('onnxruntime-node');
       await auto.release();
-      const b = await createSession(path, { providers: [], numThreads: 1 });
-      await expect(createStreamingEncoder(b.session, 'cpu', layout, path, { providers: [], numThreads: 1, encoderBinding: 'native' })).rejects.toMatchObject({
+      await expect(createSession(path, { providers: [], numThreads: 1, encoderBinding: 'native' })).rejects.toMatchObject({
         code: 'ASR_ERR_PROVIDER_UNAVAILABLE',
         message: expect.stringMatching(/mask are not float32, int32 or int64/),
       });
-      await b.session.release();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -9,8 +9,6 @@ import { createStreamingEncoder } from './streaming-encoder-factory.ts';
 import {
   batchAxisOf,
   checkStateShape,
-  declaredInputs,
-  declaredOutputs,
   hasFixedBatch,
   requireCount,
   stateTypeOf,
@@ -64,10 +62,9 @@ export async function loadNemoCtcModel(files: ModelFiles, options: SessionFactor
     (typeof REQUIRED_KEYS)[number],
     number
   >;
-  const { session, provider } = await createSession(path, options, 'encoder');
+  const created = await createSession(path, options, 'encoder');
+  const { inputs, outputs, provider } = created;
   try {
-    const inputs = declaredInputs(session);
-    const outputs = declaredOutputs(session);
     requireCount(inputs, 5, 'inputs (features, length, cache_last_channel, cache_last_time, cache_last_channel_len)', path);
     requireCount(outputs, 5, 'outputs (log-probs, lengths, 3 next caches)', path);
     const batchSymbol = symbolAt(inputs[0], 0);
@@ -89,9 +86,8 @@ export async function loadNemoCtcModel(files: ModelFiles, options: SessionFactor
     if (v.chunk_shift <= 0 || v.window_size < v.chunk_shift) {
       throw new AsrError(ErrorCode.ModelInvalid, `${path}: window_size ${v.window_size} / chunk_shift ${v.chunk_shift} are inconsistent`);
     }
-    const encoder = await createStreamingEncoder(
-      session,
-      provider,
+    const encoder = createStreamingEncoder(
+      created,
       {
         featuresInput: inputs[0].name,
         featureLayout: 'channels-first',
@@ -117,7 +113,7 @@ export async function loadNemoCtcModel(files: ModelFiles, options: SessionFactor
       dispose: () => encoder.release(),
     };
   } catch (err) {
-    await session.release();
+    await created.release();
     throw err;
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,33 @@ describe('ort-values addon: sessions', () => {
     addon.releaseSession(s.handle);
     expect(() => addon.run(s.handle, [])).toThrow(/not a live session handle/);
     await ref.release();
+  });
+
+  it('declares inputs and outputs as onnxruntime-node does: types, sizes, named and unnamed free dims, non-tensors', async () => {
+    const path = join(dir, 'declared.onnx');
+    // x: float [N, unnamed, 4]; y = x; mask = x > 0 (bool); seq: a sequence (not a tensor); n: int32 scalar.
+    const script = [
+      'import sys, onnx',
+      'from onnx import helper as h, TensorProto as T',
+      "g = h.make_graph([h.make_node('Identity', ['x'], ['y']), h.make_node('Greater', ['x', 'zero'], ['mask']),",
+      "    h.make_node('SequenceConstruct', ['x'], ['seq']), h.make_node('Constant', [], ['n'], value=h.make_tensor('c', T.INT32, [], [3]))], 'g',",
+      "    [h.make_tensor_value_info('x', T.FLOAT, ['N', None, 4])],",
+      "    [h.make_tensor_value_info('y', T.FLOAT, ['N', None, 4]), h.make_tensor_value_info('mask', T.BOOL, ['N', None, 4]),",
+      "     h.make_tensor_sequence_value_info('seq', T.FLOAT, None), h.make_tensor_value_info('n', T.INT32, [])],",
+      "    [h.make_tensor('zero', T.FLOAT, [], [0.0])])",
+      "onnx.save(h.make_model(g, opset_imports=[h.make_opsetid('', 13)]), sys.argv[1])",
+    ].join('\n');
+    execFileSync('/usr/bin/python3', ['-c', script, path]);
+    const ref = await InferenceSession.create(path);
+    const s = addon.createSession(path, 1, 1, 99);
+    try {
+      expect(s.inputs).toEqual(ref.inputMetadata);
+      expect(s.outputs).toEqual(ref.outputMetadata);
+      expect(s.outputs.map((o) => (o.isTensor ? `${o.type}[${o.shape?.join(',')}]` : 'sequence'))).toEqual(['float32[N,,4]', 'bool[N,,4]', 'sequence', 'int32[]']);
+    } finally {
+      addon.releaseSession(s.handle);
+      await ref.release();
+    }
   });
 
   it('throws a coded error for a corrupt model file', () => {

@@ -21,6 +21,17 @@ export interface NativeSession {
   readonly handle: unknown;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Each input and output as onnxruntime-node's inputMetadata/outputMetadata reports it. */
+  readonly inputs: readonly NativeValueInfo[];
+  readonly outputs: readonly NativeValueInfo[];
+}
+
+/** A declared value: element type ('unknown' for types onnxruntime-node has no name for) and dims (a size, or a symbolic name, '' when unnamed). */
+export interface NativeValueInfo {
+  readonly name: string;
+  readonly isTensor: boolean;
+  readonly type?: string;
+  readonly shape?: readonly (number | string)[];
 }
 
 export interface OrtValuesAddon {

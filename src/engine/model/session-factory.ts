@@ -2,6 +2,8 @@ import { access } from 'node:fs/promises';
 import { InferenceSession } from 'onnxruntime-node';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+import { loadOrtValuesAddon, type NativeSession, type OrtValuesAddon } from './ort-values-addon.ts';
+import { type DeclaredValue, declaredValue } from './session-io.ts';
 
 export interface SessionFactoryOptions {
   /** Execution providers to try, one at a time, in order; 'cpu' is always the last resort. */
@@ -39,17 +41,33 @@ export interface ProviderFailure {
   message: string;
 }
 
+/** A loaded session on the binding that runs it. */
+export type SessionBinding =
+  | { kind: 'onnxruntime-node'; session: InferenceSession }
+  | { kind: 'native'; addon: OrtValuesAddon; session: NativeSession };
+
 export interface CreatedSession {
-  session: InferenceSession;
+  binding: SessionBinding;
   /** The provider the session really runs on. */
   provider: string;
   /** Providers tried before it, and why each failed. */
   failures: ProviderFailure[];
+  /** Declared inputs and outputs, in the model's order (the same on either binding). */
+  inputs: DeclaredValue[];
+  outputs: DeclaredValue[];
+  /** Frees the session; a second call does nothing. */
+  release(): Promise<void>;
 }
+
+/** Graph optimization level 'all' in the ONNX Runtime C API, as sessionOptions() sets for onnxruntime-node. */
+const OPTIMIZE_ALL = 99;
 
 /**
  * Creates an ORT session, trying each provider alone: a list such as ['webgpu','cpu'] does not
- * fall back by itself in onnxruntime-node, it throws if the first one fails.
+ * fall back by itself in onnxruntime-node, it throws if the first one fails. On the CPU provider
+ * the model is opened once, on the binding `encoderBinding` picks: 'auto' and 'native' use the
+ * ort-values addon, 'auto' falling back to onnxruntime-node where the addon is not built or the
+ * model has outputs it cannot hand over; 'native' fails instead.
  */
 export async function createSession(
   modelPath: string,
@@ -65,6 +83,11 @@ export async function createSession(
   const order = [...new Set(options.providers.filter((p) => p !== 'cpu')), 'cpu'];
   const failures: ProviderFailure[] = [];
   for (const provider of order) {
+    if (provider === 'cpu' && (options.encoderBinding ?? 'auto') !== 'onnxruntime-node') {
+      const native = openNative(modelPath, options);
+      if (!('error' in native)) return { ...native, provider, failures };
+      if (options.encoderBinding === 'native') throw native.error;
+    }
     try {
       let session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads));
       if (role === 'encoder' && provider === 'webgpu' && carriesStates(options, provider)) {
@@ -73,7 +96,7 @@ export async function createSession(
         await session.release();
         session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads, onDevice));
       }
-      return { session, provider, failures };
+      return { ...onnxruntimeNodeSession(session), provider, failures };
     } catch (err) {
       failures.push({ provider, message: err instanceof Error ? err.message : String(err) });
     }
@@ -81,6 +104,56 @@ export async function createSession(
   const cpu = failures[failures.length - 1];
   throw new AsrError(ErrorCode.ModelInvalid, `cannot load ${modelPath}: ${cpu.message}`, { cause: failures });
 }
+
+type OpenedSession = Omit<CreatedSession, 'provider' | 'failures'>;
+
+function onnxruntimeNodeSession(session: InferenceSession): OpenedSession {
+  let released = false;
+  return {
+    binding: { kind: 'onnxruntime-node', session },
+    inputs: session.inputNames.map((name, i) => declaredValue(name, session.inputMetadata?.[i])),
+    outputs: session.outputNames.map((name, i) => declaredValue(name, session.outputMetadata?.[i])),
+    async release() {
+      if (released) return;
+      released = true;
+      await session.release();
+    },
+  };
+}
+
+/** The model on the ort-values addon, or the error 'native' reports when it cannot run there. */
+function openNative(modelPath: string, options: SessionFactoryOptions): OpenedSession | { error: AsrError } {
+  const load = loadOrtValuesAddon();
+  if (!load.ok) return { error: new AsrError(ErrorCode.ProviderUnavailable, `encoderBinding 'native' is not available: ${load.reason}`) };
+  let session: NativeSession;
+  try {
+    session = load.addon.createSession(modelPath, options.numThreads, 1, OPTIMIZE_ALL);
+  } catch (err) {
+    const message = `cannot load ${modelPath}: ${(err as Error).message}`;
+    return { error: new AsrError(ErrorCode.ModelInvalid, message, { cause: err }) };
+  }
+  const outputs = session.outputs.map((o) => declaredValue(o.name, o));
+  const unsupported = outputs.filter((o) => !o.type || !NATIVE_TYPES.includes(o.type)).map((o) => o.name);
+  if (unsupported.length > 0) {
+    load.addon.releaseSession(session.handle);
+    const reason = `outputs ${unsupported.join(', ')} are not float32, int32 or int64 tensors`;
+    return { error: new AsrError(ErrorCode.ProviderUnavailable, `encoderBinding 'native' is not available: ${reason}`) };
+  }
+  let released = false;
+  return {
+    binding: { kind: 'native', addon: load.addon, session },
+    inputs: session.inputs.map((i) => declaredValue(i.name, i)),
+    outputs,
+    async release() {
+      if (released) return;
+      released = true;
+      load.addon.releaseSession(session.handle);
+    },
+  };
+}
+
+/** The tensor types the addon hands over (a model with other outputs stays on onnxruntime-node). */
+const NATIVE_TYPES: readonly string[] = ['float32', 'int32', 'int64'];
 
 function sessionOptions(provider: string, numThreads: number, onDevice: readonly string[] = []): InferenceSession.SessionOptions {
   return {

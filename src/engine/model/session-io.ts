@@ -1,4 +1,3 @@
-import type { InferenceSession } from 'onnxruntime-node';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import type { StateSpec, StateType } from './state-batching.ts';
@@ -10,17 +9,16 @@ export interface DeclaredValue {
   shape: readonly (number | string)[] | undefined;
 }
 
-export function declaredInputs(session: InferenceSession): DeclaredValue[] {
-  return session.inputNames.map((name, i) => declared(name, session.inputMetadata?.[i]));
+/** What either binding reports for a value: onnxruntime-node's ValueMetadata, or the addon's same fields. */
+export interface ValueInfo {
+  isTensor: boolean;
+  type?: string;
+  shape?: readonly (number | string)[];
 }
 
-export function declaredOutputs(session: InferenceSession): DeclaredValue[] {
-  return session.outputNames.map((name, i) => declared(name, session.outputMetadata?.[i]));
-}
-
-function declared(name: string, meta: InferenceSession.ValueMetadata | undefined): DeclaredValue {
+export function declaredValue(name: string, meta: ValueInfo | undefined): DeclaredValue {
   if (!meta || !meta.isTensor) return { name, type: undefined, shape: undefined };
-  return { name, type: meta.type, shape: meta.shape.length > 0 ? meta.shape : undefined };
+  return { name, type: meta.type, shape: meta.shape && meta.shape.length > 0 ? meta.shape : undefined };
 }
 
 /**

@@ -10,8 +10,6 @@ import {
   type DeclaredValue,
   batchAxisOf,
   checkStateShape,
-  declaredInputs,
-  declaredOutputs,
   hasFixedBatch,
   requireCount,
   stateTypeOf,
@@ -128,16 +126,22 @@ export async function loadZipformer2TransducerModel(
   const sessions: { release(): Promise<void> }[] = [];
   try {
     const enc = await createSession(encPath, options, 'encoder');
-    sessions.push(enc.session);
-    const dec = await createSession(decPath, { ...options, providers: [enc.provider] });
-    sessions.push(dec.session);
-    const join = await createSession(joinPath, { ...options, providers: [enc.provider] });
-    sessions.push(join.session);
-    requireCount(declaredInputs(dec.session), 1, 'decoder inputs (y)', decPath);
-    requireCount(declaredInputs(join.session), 2, 'joiner inputs (encoder_out, decoder_out)', joinPath);
+    sessions.push(enc);
+    // The decoder and joiner follow the encoder: on the addon where it runs (or onnxruntime-node
+    // where they have outputs the addon cannot hand over), else on onnxruntime-node.
+    const small: SessionFactoryOptions = {
+      ...options,
+      providers: [enc.provider],
+      encoderBinding: enc.binding.kind === 'native' ? 'auto' : 'onnxruntime-node',
+    };
+    const dec = await createSession(decPath, small);
+    sessions.push(dec);
+    const join = await createSession(joinPath, small);
+    sessions.push(join);
+    requireCount(dec.inputs, 1, 'decoder inputs (y)', decPath);
+    requireCount(join.inputs, 2, 'joiner inputs (encoder_out, decoder_out)', joinPath);
 
-    const inputs = declaredInputs(enc.session);
-    const outputs = declaredOutputs(enc.session);
+    const { inputs, outputs } = enc;
     const numLayers = m.numEncoderLayers.reduce((a, b) => a + b, 0);
     const numStates = STATES_PER_LAYER * numLayers + 2;
     requireCount(inputs, 1 + numStates, 'encoder inputs (x, 6 states per layer, embed_states, processed_lens)', encPath);
@@ -157,9 +161,8 @@ export async function loadZipformer2TransducerModel(
       return spec;
     });
     checkFrames(inputs[0], m.T, encPath);
-    const encoder = await createStreamingEncoder(
-      enc.session,
-      enc.provider,
+    const encoder = createStreamingEncoder(
+      enc,
       {
         featuresInput: inputs[0].name,
         featureLayout: 'frames-first',
@@ -175,9 +178,9 @@ export async function loadZipformer2TransducerModel(
       options,
     );
     sessions[0] = encoder;
-    const decoder = await createArraySession(dec.session, decPath, encoder, options);
+    const decoder = createArraySession(dec, decPath);
     sessions[1] = decoder;
-    const joiner = await createArraySession(join.session, joinPath, encoder, options);
+    const joiner = createArraySession(join, joinPath);
     sessions[2] = joiner;
     return new OrtTransducer(encoder, decoder, joiner, {
       contextSize,
