@@ -252,10 +252,14 @@ class EarshotCTC(nn.Module):
     def forward(self, feats, feat_lens):
         """feats: (B, T, n_mels) raw log-mel, padded with SILENCE_LOGMEL so that
         T = 4*chunk*k + 3. Returns log-probs (B, T', V+1) and output lengths."""
+        return self.head(self.encode(feats)).log_softmax(-1), subsampled_length(feat_lens)
+
+    def encode(self, feats):
+        """The encoder's normalized output (B, T', d_model): what the CTC head reads."""
         x = self.sub((feats - self.feat_mean) / self.feat_std)
         for layer in self.layers:
             x = layer(x)
-        return self.head(self.out_norm(x)).log_softmax(-1), subsampled_length(feat_lens)
+        return self.out_norm(x)
 
     def step(self, window, cache_ch, cache_t, cache_len):
         """One streaming window. window: (B, window_size, n_mels); cache_ch:
