@@ -224,6 +224,8 @@ async function main(): Promise<void> {
   }
   console.log(`\nearshot throughput / sherpa-onnx throughput (CPU time): ${ratios.join(', ')}`);
 
+  console.log(`model load (a recognizer created and disposed, after a first load; median of ${LOAD_ROUNDS}, engines interleaved): ${(await loadTimes()).join(', ')}`);
+
   const probe = ours.createStream() as EngineStream;
   const stateKb = probe.states.reduce((n, x) => n + x.byteLength, 0) / 1024;
   const memOurs = engines.map((e) => `earshot (${e.encoderBinding}) ${fmt(memoryInChild(`earshot:${e.encoderBinding}`), 0)} KiB`);
@@ -232,6 +234,32 @@ async function main(): Promise<void> {
     `per-stream memory (RSS growth per live stream, ${memoryStreams} streams with 2 s of audio decoded, fresh process each): ${memOurs.join(', ')} (encoder states ${fmt(stateKb, 0)} KiB), sherpa-onnx ${fmt(memSherpa, 0)} KiB`,
   );
   await Promise.all(engines.map((e) => e.dispose()));
+}
+
+const LOAD_ROUNDS = 7;
+
+/** Wall milliseconds to create a recognizer (model files opened, sessions ready), per engine. */
+async function loadTimes(): Promise<string[]> {
+  const loaders: [string, () => Promise<() => Promise<void>>][] = [
+    ...bindings.map((encoderBinding): [string, () => Promise<() => Promise<void>>] => [
+      `earshot (${encoderBinding})`,
+      async () => {
+        const rec = await createOnlineRecognizer({ modelDir, numThreads: threads, fbankBackend, carryStates, encoderBinding });
+        return () => rec.dispose();
+      },
+    ]),
+    ['sherpa-onnx', async () => (sherpaRecognizer(family, modelDir, { numThreads: threads }), async () => {})],
+  ];
+  const ms: number[][] = loaders.map(() => []);
+  for (let i = 0; i < LOAD_ROUNDS; i++) {
+    for (const [k, [, load]] of loaders.entries()) {
+      const t0 = process.hrtime.bigint();
+      const dispose = await load();
+      ms[k].push(seconds(t0) * 1000);
+      await dispose();
+    }
+  }
+  return loaders.map(([name], k) => `${name} ${fmt(ms[k].sort((a, b) => a - b)[LOAD_ROUNDS >> 1], 0)} ms`);
 }
 
 /** Runs this script again in a fresh process to measure one engine's memory alone. */
