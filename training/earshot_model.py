@@ -227,6 +227,19 @@ class GruLayer(nn.Module):
         x = x + self.drop(y)
         return x + 0.5 * self.drop(self.ff(x))
 
+    @torch.no_grad()
+    def make_identity(self):
+        """A layer that passes its input through unchanged, yet learns: the last projection of
+        each residual branch is zero, and so are the GRU's candidate-gate weights, which keeps
+        its state, and so its output, at exactly 0 (h = z * h_prev from h0 = 0). For growing a
+        trained model deeper (train.py --init-from with more --layers)."""
+        d = self.gru.hidden_size
+        for lin in (self.conv.pw2, self.ff.l2):
+            lin.weight.zero_()
+            lin.bias.zero_()
+        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+            getattr(self.gru, name)[2 * d:].zero_()  # gate order r, z, n
+
     def step(self, x, ch_cache, ch_valid, t_cache):
         c, t_next = self.conv.step(x, t_cache)
         x = x + c

@@ -238,9 +238,7 @@ def main():
           f"{dataclasses.asdict(cfg)}", flush=True)
 
     if a.init_from and not os.path.exists(os.path.join(a.exp, "ckpt.pt")):
-        sd = {k: v for k, v in torch.load(a.init_from, map_location=device)["model"].items()
-              if not k.startswith("head.")}
-        print("init from", a.init_from, model.load_state_dict(sd, strict=False), flush=True)
+        init_model(model, a.init_from, device)
     ckpt_path = os.path.join(a.exp, "ckpt.pt")
     step, elapsed, epoch = 0, 0.0, 0
     warm_from = 0
@@ -331,6 +329,23 @@ def main():
     checkpoint()
     w, _ = quick_eval(model, sp, dev)
     print(f"final step {step}: dev WER {w:.3f}; done", flush=True)
+
+
+def init_model(model, path, device):
+    """Weights from a checkpoint of another run: all that fit. A head of another vocabulary
+    starts fresh (see --head-only-steps); GRU layers the checkpoint lacks (a deeper model) start
+    as identities, so the grown model begins exactly where the checkpoint was."""
+    own = model.state_dict()
+    sd = torch.load(path, map_location=device, weights_only=False)["model"]
+    sd = {k: v for k, v in sd.items() if k in own and own[k].shape == v.shape}
+    result = model.load_state_dict(sd, strict=False)
+    grown = sorted({int(k.split(".")[1]) for k in result.missing_keys if k.startswith("layers.")})
+    for i in grown:
+        if not hasattr(model.layers[i], "make_identity"):
+            sys.exit(f"--init-from: layer {i} is missing from {path} and is not a GRU layer")
+        model.layers[i].make_identity()
+    print(f"init from {path}: fresh {[k for k in result.missing_keys if not k.startswith('layers.')]}, "
+          f"identity layers {grown}", flush=True)
 
 
 def uniform_ce(lp, ol, ys):
