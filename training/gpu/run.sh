@@ -38,10 +38,14 @@ fi
 # Fine-tuning instead of a fresh model: $PACK/init holds ckpt.pt (weights, fp16 to fit the
 # 64 MiB carry; step/epoch/rng of the run it came from, elapsed 0) and that run's bpe.model, so
 # that token ids stay those of the shipped model. The architecture must be the checkpoint's.
+# EARSHOT_GPU_LAYERS=N (N > the checkpoint's 4): grow it N layers deep instead (train.py
+# --init-from: the new GRU layers start as identities; a new run, so no --reset-opt).
+GROW=${EARSHOT_GPU_LAYERS:-}
 INIT=0
 if [ -f "$PACK/init/ckpt.pt" ] && [ "${EARSHOT_GPU_FRESH:-0}" != 1 ]; then
   INIT=1
-  SIZE=(--d-model 256 --layers 4 --reset-opt)
+  if [ -n "$GROW" ]; then SIZE=(--d-model 256 --layers "$GROW" --init-from "$PACK/init/ckpt.pt")
+  else SIZE=(--d-model 256 --layers 4 --reset-opt); fi
   if [ "$SMOKE" = 1 ]; then SIZE+=(--max-frames 6000 --warmup 5 --lr 3e-4)
   else SIZE+=(--max-frames 24000 --warmup 100 --lr 1e-3); fi
 fi
@@ -105,9 +109,10 @@ wait "$j1" "$j2" "$j3"  # a bare `wait` would also wait for the tee of `exec > >
 for n in plain clean aug; do echo "--- $n"; cat "$WORK/synth-$n.log"; done > "$OUT/synth.log"
 ls "$WORK"/plain/shard_000.json > /dev/null || { echo "no training data"; exit 5; }
 
-phase "train ($DEVICE, ${BUDGET_MIN} min budget, init $INIT)"
+phase "train ($DEVICE, ${BUDGET_MIN} min budget, init $INIT${GROW:+, grown to $GROW layers})"
 if [ "$INIT" = 1 ]; then
-  mkdir -p "$WORK/exp" && cp "$PACK/init/ckpt.pt" "$PACK/init/bpe.model" "$WORK/exp/"
+  mkdir -p "$WORK/exp" && cp "$PACK/init/bpe.model" "$WORK/exp/"
+  [ -n "$GROW" ] || cp "$PACK/init/ckpt.pt" "$WORK/exp/"
 fi
 timeout "$TRAIN_TIMEOUT" env PYTHONUNBUFFERED=1 "$PY" training/train.py \
   --data "$WORK/plain,$WORK/clean,$WORK/aug" --exp "$WORK/exp" --device "$DEVICE" \
