@@ -6,6 +6,7 @@
 # with strace that espeak-ng ran from the unpacked debs, and exports the returned weights
 # with export.py --weights + the sherpa-onnx check. Run under nice on a shared machine:
 #   nice -n 19 bash training/gpu/simulate.sh [SIM_DIR]   (default /tmp/gpusim)
+# EARSHOT_GPU_LAYERS passes through (the growth path of run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -23,7 +24,8 @@ ln -s /usr/bin/python3 "$sim/bin/python3"
   echo "TTS reachable through the simulated PATH"; exit 1; }
 
 (cd "$sim/repo" && env -i PATH="$sim/bin" HOME="$sim/home" OUT="$sim/out" EARSHOT_GPU_SMOKE=1 \
-  EARSHOT_DEB_ROOT="$sim/x" EARSHOT_GPU_WORK="$sim/work" bash training/gpu/run.sh)
+  EARSHOT_DEB_ROOT="$sim/x" EARSHOT_GPU_WORK="$sim/work" \
+  ${EARSHOT_GPU_LAYERS:+EARSHOT_GPU_LAYERS=$EARSHOT_GPU_LAYERS} bash training/gpu/run.sh)
 
 echo "=== strace: files espeak-ng opens"
 libs="$sim/repo/.gpu-train/lib:$sim/x/usr/lib/x86_64-linux-gnu"
