@@ -262,10 +262,13 @@ class EarshotCTC(nn.Module):
         self.out_norm = nn.LayerNorm(cfg.d_model) if cfg.encoder == "gru" else nn.Identity()
         self.head = nn.Linear(cfg.d_model, cfg.vocab_size + 1)
 
-    def forward(self, feats, feat_lens):
+    def forward(self, feats, feat_lens, encoder_grad=True):
         """feats: (B, T, n_mels) raw log-mel, padded with SILENCE_LOGMEL so that
-        T = 4*chunk*k + 3. Returns log-probs (B, T', V+1) and output lengths."""
-        return self.head(self.encode(feats)).log_softmax(-1), subsampled_length(feat_lens)
+        T = 4*chunk*k + 3. Returns log-probs (B, T', V+1) and output lengths. With
+        encoder_grad False only the head gets gradients (train.py --head-only-steps)."""
+        with torch.set_grad_enabled(encoder_grad and torch.is_grad_enabled()):
+            h = self.encode(feats)
+        return self.head(h).log_softmax(-1), subsampled_length(feat_lens)
 
     def encode(self, feats):
         """The encoder's normalized output (B, T', d_model): what the CTC head reads."""

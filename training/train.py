@@ -27,8 +27,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from earshot_model import (EarshotCTC, ModelConfig, SILENCE_LOGMEL, export_onnx,  # noqa: E402
-                           greedy_ids, pad_features, subsampled_length,
-                           write_tokens)
+                           greedy_ids, pad_features, write_tokens)
 import audio  # noqa: E402
 from weights_file import save_weights  # noqa: E402
 
@@ -293,14 +292,9 @@ def main():
             ys = [data.targets[i] for i in ids]
             x, xl = x.to(device, non_blocking=True), xl.to(device)
             with torch.autocast(device_type=a.device, dtype=torch.bfloat16, enabled=amp):
-                if step < warm_from + a.head_only_steps:
-                    # A new head on a trained encoder: fit the head alone first, so that its
-                    # random start sends no noise back into the encoder (and ~3x faster).
-                    with torch.no_grad():
-                        h = model.encode(x)
-                    lp, ol = model.head(h).log_softmax(-1), subsampled_length(xl)
-                else:
-                    lp, ol = model(x, xl)
+                # A new head on a trained encoder fits alone first, so that its random start
+                # sends no noise back into the encoder (and steps are ~3x faster).
+                lp, ol = model(x, xl, encoder_grad=step >= warm_from + a.head_only_steps)
             lp = lp.float()
             if step < warm_from + a.uniform_ce_steps:
                 loss = uniform_ce(lp, ol, ys)

@@ -559,9 +559,6 @@ static Value* value_arg(napi_env env, napi_value handle) {
   return v;
 }
 
-static const char* type_name(ONNXTensorElementDataType type) {
-  return type == ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT ? "float32" : type == ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 ? "int32" : "int64";
-}
 
 /** info(value) → { type, dims }. */
 static napi_value value_info(napi_env env, napi_callback_info info) {
@@ -572,7 +569,7 @@ static napi_value value_info(napi_env env, napi_callback_info info) {
   if (!v || !shape_of(env, v->value, &shape)) return NULL;
   napi_value result, type, dims;
   CHECK_NAPI(env, napi_create_object(env, &result));
-  CHECK_NAPI(env, napi_create_string_utf8(env, type_name(shape.type), NAPI_AUTO_LENGTH, &type));
+  CHECK_NAPI(env, napi_create_string_utf8(env, ELEMENT_TYPE_NAMES[shape.type], NAPI_AUTO_LENGTH, &type));  // float32/int32/int64 only
   CHECK_NAPI(env, napi_create_array_with_length(env, shape.rank, &dims));
   for (size_t i = 0; i < shape.rank; i++) {
     napi_value d;

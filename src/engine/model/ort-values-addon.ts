@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
+import type { ValueInfo } from './session-io.ts';
 import type { StateData, StateType } from './state-batching.ts';
 
 /**
@@ -27,11 +28,8 @@ export interface NativeSession {
 }
 
 /** A declared value: element type ('unknown' for types onnxruntime-node has no name for) and dims (a size, or a symbolic name, '' when unnamed). */
-export interface NativeValueInfo {
+export interface NativeValueInfo extends ValueInfo {
   readonly name: string;
-  readonly isTensor: boolean;
-  readonly type?: string;
-  readonly shape?: readonly (number | string)[];
 }
 
 export interface OrtValuesAddon {
