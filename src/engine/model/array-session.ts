@@ -3,6 +3,7 @@ import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import type { NativeSession, OrtValuesAddon } from './ort-values-addon.ts';
 import type { StateData } from './state-batching.ts';
+import { releaseOnce } from './release-once.ts';
 
 /** One input: the values and their dims. */
 export type ArrayInput = [StateData, readonly number[]];
@@ -34,7 +35,6 @@ export function onnxruntimeNodeArraySession(session: InferenceSession): ArraySes
 }
 
 export function nativeArraySession(addon: OrtValuesAddon, session: NativeSession, path: string): ArraySession {
-  let released = false;
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
@@ -45,10 +45,6 @@ export function nativeArraySession(addon: OrtValuesAddon, session: NativeSession
         throw new AsrError(ErrorCode.ModelInvalid, `${path}: ${(err as Error).message}`, { cause: err });
       }
     },
-    async release() {
-      if (released) return;
-      released = true;
-      addon.releaseSession(session.handle);
-    },
+    release: releaseOnce(() => addon.releaseSession(session.handle)),
   };
 }

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import type { EncoderLayout } from './ort-streaming-encoder.ts';
 import { toChannelsFirst } from './ort-streaming-encoder.ts';
 import type { NativeInput, NativeSession, NativeValue, OrtValuesAddon } from './ort-values-addon.ts';
+import { releaseOnce } from './release-once.ts';
 import { placeholderStates, type StateData, type StateSpec, zeroState } from './state-batching.ts';
 import type { EncoderResult, StreamingEncoder } from './streaming-model.ts';
 
@@ -44,6 +45,7 @@ export class NativeStreamingEncoder implements StreamingEncoder {
   /** Outputs freed right after a call: all but the states (the main output is read first). */
   private readonly dropOutputs: number[];
   private released = false;
+  private readonly freeSession = releaseOnce(() => this.addon.releaseSession(this.session.handle));
 
   constructor(
     private readonly addon: OrtValuesAddon,
@@ -133,9 +135,8 @@ export class NativeStreamingEncoder implements StreamingEncoder {
   }
 
   async release(): Promise<void> {
-    if (this.released) return;
     this.released = true;
-    this.addon.releaseSession(this.session.handle);
+    await this.freeSession();
   }
 
   /** New handles for a call's state outputs: one stream's own, or a held batch. */

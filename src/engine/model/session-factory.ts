@@ -4,6 +4,7 @@ import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { loadOrtValuesAddon, type NativeSession, type OrtValuesAddon } from './ort-values-addon.ts';
 import { type DeclaredValue, declaredValue } from './session-io.ts';
+import { releaseOnce } from './release-once.ts';
 
 export interface SessionFactoryOptions {
   /** Execution providers to try, one at a time, in order; 'cpu' is always the last resort. */
@@ -108,16 +109,11 @@ export async function createSession(
 type OpenedSession = Omit<CreatedSession, 'provider' | 'failures'>;
 
 function onnxruntimeNodeSession(session: InferenceSession): OpenedSession {
-  let released = false;
   return {
     binding: { kind: 'onnxruntime-node', session },
     inputs: session.inputNames.map((name, i) => declaredValue(name, session.inputMetadata?.[i])),
     outputs: session.outputNames.map((name, i) => declaredValue(name, session.outputMetadata?.[i])),
-    async release() {
-      if (released) return;
-      released = true;
-      await session.release();
-    },
+    release: releaseOnce(() => session.release()),
   };
 }
 
@@ -139,16 +135,11 @@ function openNative(modelPath: string, options: SessionFactoryOptions): OpenedSe
     const reason = `outputs ${unsupported.join(', ')} are not float32, int32 or int64 tensors`;
     return { error: new AsrError(ErrorCode.ProviderUnavailable, `encoderBinding 'native' is not available: ${reason}`) };
   }
-  let released = false;
   return {
     binding: { kind: 'native', addon: load.addon, session },
     inputs: session.inputs.map((i) => declaredValue(i.name, i)),
     outputs,
-    async release() {
-      if (released) return;
-      released = true;
-      load.addon.releaseSession(session.handle);
-    },
+    release: releaseOnce(() => load.addon.releaseSession(session.handle)),
   };
 }
 
