@@ -1,19 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../test-support/fixture-paths.ts';
+import { trainingPython as python } from '../test-support/training-python.ts';
 
 // The data options that fixed the shipped model's quiet test speakers (training/README.md,
 // "Data"): --fsdd-warp and --tts-warp (audio.shift_spectrum) and --min-level (audio.MIN_LEVEL). They run in
 // Debian's Python like the rest of training/; each check prints one JSON line.
-function python(code: string): unknown {
-  const out = execFileSync('/usr/bin/python3', ['-c', `import sys, json\nsys.path.insert(0, ${JSON.stringify(join(REPO_ROOT, 'training'))})\n${code}`], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return JSON.parse(out.trim().split('\n').pop() as string);
-}
-
 describe('training data augmentation', () => {
   it('shift_spectrum moves every frequency by the given cents and keeps the duration', () => {
     const r = python(`

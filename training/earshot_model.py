@@ -41,6 +41,7 @@ class ModelConfig:
     left_chunks: int = 4        # attention left context, in chunks
     dropout: float = 0.1
     encoder: str = "conformer"  # or "gru": causal conv + unidirectional GRU layers
+    lookahead_layers: int = 0   # GRU encoder: in-chunk attention blocks on top (see ChunkLookahead)
 
     @property
     def cache_len(self):
@@ -96,9 +97,10 @@ class ChunkAttention(nn.Module):
     """Multi-head self-attention of a chunk over [left cache + chunk], with a learned
     relative-position bias (the positions inside a window are the same for every chunk)."""
 
-    def __init__(self, cfg):
+    def __init__(self, cfg, cache_len=None):
         super().__init__()
-        self.h, self.c, self.cache = cfg.n_heads, cfg.chunk, cfg.cache_len
+        self.h, self.c = cfg.n_heads, cfg.chunk
+        self.cache = cfg.cache_len if cache_len is None else cache_len
         self.dh = cfg.d_model // cfg.n_heads
         self.norm = nn.LayerNorm(cfg.d_model)
         self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)
@@ -248,6 +250,27 @@ class GruLayer(nn.Module):
         return x + 0.5 * self.ff(x), h.transpose(0, 1), t_next
 
 
+class ChunkLookahead(nn.Module):
+    """Attention of each frame over the frames of its own chunk, then a feed-forward block,
+    each residual. A chunk's output frames are only computed once its whole window has
+    arrived, so an early frame may look at the later frames of its chunk (up to 280 ms) at no
+    added latency; streamed and whole-utterance outputs stay equal. It needs no cache. The
+    last projections start at zero, so adding it to a trained model changes nothing at first."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        self.att = ChunkAttention(cfg, cache_len=0)
+        self.ff = FeedForward(cfg)
+        with torch.no_grad():
+            for lin in (self.att.proj, self.ff.l2):
+                lin.weight.zero_()
+                lin.bias.zero_()
+
+    def forward(self, x):  # (B, T, d), T a multiple of the chunk size
+        x = x + self.att(x)
+        return x + 0.5 * self.ff(x)
+
+
 class EarshotCTC(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -258,6 +281,7 @@ class EarshotCTC(nn.Module):
         self.sub = Subsampling(cfg)
         layer = GruLayer if cfg.encoder == "gru" else ConformerLayer
         self.layers = nn.ModuleList(layer(cfg) for _ in range(cfg.n_layers))
+        self.lookahead = nn.ModuleList(ChunkLookahead(cfg) for _ in range(cfg.lookahead_layers))
         # Conformer layers end in a LayerNorm; the GRU stack gets one before the head.
         self.out_norm = nn.LayerNorm(cfg.d_model) if cfg.encoder == "gru" else nn.Identity()
         self.head = nn.Linear(cfg.d_model, cfg.vocab_size + 1)
@@ -275,6 +299,8 @@ class EarshotCTC(nn.Module):
         x = self.sub((feats - self.feat_mean) / self.feat_std)
         for layer in self.layers:
             x = layer(x)
+        for block in self.lookahead:
+            x = block(x)
         return self.out_norm(x)
 
     def step(self, window, cache_ch, cache_t, cache_len):
@@ -286,6 +312,8 @@ class EarshotCTC(nn.Module):
             x, c, t = layer.step(x, cache_ch[:, i], cache_len, cache_t[:, i])
             ch_next.append(c)
             t_next.append(t)
+        for block in self.lookahead:
+            x = block(x)  # x is exactly one chunk
         len_next = torch.clamp(cache_len + self.cfg.chunk, max=self.cfg.cache_len)
         return (self.head(self.out_norm(x)).log_softmax(-1), torch.stack(ch_next, 1),
                 torch.stack(t_next, 1), len_next)

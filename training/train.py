@@ -180,6 +180,9 @@ def main():
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--sub-channels", type=int, default=32)
     ap.add_argument("--encoder", choices=["conformer", "gru"], default="conformer")
+    ap.add_argument("--lookahead-layers", type=int, default=0,
+                    help="GRU encoder: in-chunk attention blocks on top (future frames of the "
+                         "same chunk, no added latency); they start as identities")
     ap.add_argument("--ff-mult", type=int, default=4)
     ap.add_argument("--conv-kernel", type=int, default=15)
     ap.add_argument("--vocab", type=int, default=256)
@@ -226,7 +229,8 @@ def main():
 
     cfg = ModelConfig(vocab_size=sp.get_piece_size(), d_model=a.d_model, n_layers=a.layers,
                       sub_channels=a.sub_channels, dropout=a.dropout, encoder=a.encoder,
-                      ff_mult=a.ff_mult, conv_kernel=a.conv_kernel)
+                      ff_mult=a.ff_mult, conv_kernel=a.conv_kernel,
+                      lookahead_layers=a.lookahead_layers)
     model = EarshotCTC(cfg)
     sample = feats[:: max(1, len(feats) // 200000)].astype(np.float32)
     model.feat_mean.copy_(torch.from_numpy(sample.mean(0)))

@@ -1,0 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from './fixture-paths.ts';
+
+/**
+ * Runs `code` in Debian's Python with training/ importable (as training/ itself runs) and
+ * returns the JSON of the last line it prints.
+ */
+export function trainingPython(code: string, timeoutMs = 60_000): unknown {
+  const prelude = `import sys, json\nsys.path.insert(0, ${JSON.stringify(join(REPO_ROOT, 'training'))})\n`;
+  const out = execFileSync('/usr/bin/python3', ['-c', prelude + code], { encoding: 'utf8', timeout: timeoutMs });
+  return JSON.parse(out.trim().split('\n').pop() as string);
+}
