@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
 import { createOnlineRecognizer } from '../online-recognizer.ts';
 import { loadModel } from './model-detector.ts';
+import { loadOrtValuesAddon } from './ort-values-addon.ts';
 import { createSession } from './session-factory.ts';
 import { createStreamingEncoder } from './streaming-encoder-factory.ts';
 import type { StreamingModel } from './streaming-model.ts';
@@ -55,7 +56,10 @@ describe('encoder binding choice', () => {
     await created.release(); // refused: the caller still owns the session
   });
 
-  it('a model with an output the addon cannot hand over (bool) stays on onnxruntime-node', async () => {
+  it.each([
+    ['declares', "h.make_tensor_value_info('mask', T.BOOL, ['N', 4])", 0],
+    ['leaves to inference', "h.make_empty_tensor_value_info('mask')", 1],
+  ])('a model whose file %s an output the addon cannot hand over (bool) stays on onnxruntime-node', async (_, mask, nativeOpens) => {
     const dir = mkdtempSync(join(tmpdir(), 'earshot-bool-output-'));
     const path = join(dir, 'bool-output.onnx');
     // y = x, mask = x > 0: one float32 and one bool output.
@@ -64,15 +68,21 @@ describe('encoder binding choice', () => {
       'from onnx import helper as h, TensorProto as T',
       "g = h.make_graph([h.make_node('Identity', ['x'], ['y']), h.make_node('Greater', ['x', 'zero'], ['mask'])], 'g',",
       "    [h.make_tensor_value_info('x', T.FLOAT, ['N', 4])],",
-      "    [h.make_tensor_value_info('y', T.FLOAT, ['N', 4]), h.make_tensor_value_info('mask', T.BOOL, ['N', 4])],",
+      `    [h.make_tensor_value_info('y', T.FLOAT, ['N', 4]), ${mask}],`,
       "    [h.make_tensor('zero', T.FLOAT, [], [0.0])])",
       "onnx.save(h.make_model(g, opset_imports=[h.make_opsetid('', 13)]), sys.argv[1])",
     ].join('\n');
     execFileSync('/usr/bin/python3', ['-c', script, path]);
     const layout = { featuresInput: 'x', featureLayout: 'frames-first' as const, output: 'y', stateSpecs: [], constantInputs: [], chunkLength: 1, chunkShift: 1, featureDim: 4, supportsBatch: true };
+    const load = loadOrtValuesAddon();
+    if (!load.ok) throw new Error(load.reason);
+    // A declared bool output is seen in the file, so the addon never opens the model; an
+    // undeclared one only once the addon has opened it (and released it again).
+    const opens = vi.spyOn(load.addon, 'createSession');
     try {
       const a = await createSession(path, { providers: [], numThreads: 1 });
       expect(a.binding.kind).toBe('onnxruntime-node');
+      expect(opens).toHaveBeenCalledTimes(nativeOpens);
       const auto = createStreamingEncoder(a, layout, path, { providers: [], numThreads: 1 });
       expect(auto.binding).toBe('onnxruntime-node');
       await auto.release();
@@ -80,10 +90,13 @@ describe('encoder binding choice', () => {
         code: 'ASR_ERR_PROVIDER_UNAVAILABLE',
         message: expect.stringMatching(/mask are not float32, int32 or int64/),
       });
+      expect(opens).toHaveBeenCalledTimes(2 * nativeOpens);
     } finally {
+      opens.mockRestore();
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
 
   it('the recognizer reports the binding it uses', async () => {
     for (const encoderBinding of ['native', 'onnxruntime-node'] as const) {

@@ -4,6 +4,7 @@ import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { loadOrtValuesAddon, type NativeSession, type OrtValuesAddon } from './ort-values-addon.ts';
 import { type DeclaredValue, declaredValue } from './session-io.ts';
+import { type GraphOutput, readGraphOutputs } from './onnx-graph-outputs.ts';
 import { releaseOnce } from './release-once.ts';
 
 export interface SessionFactoryOptions {
@@ -83,20 +84,19 @@ export async function createSession(
   }
   const order = [...new Set(options.providers.filter((p) => p !== 'cpu')), 'cpu'];
   const failures: ProviderFailure[] = [];
+  let graphOutputs: Promise<GraphOutput[]> | undefined;
+  // The file's declared outputs decide the binding before the model is opened, so it is opened once.
+  const declared = () => (graphOutputs ??= readGraphOutputs(modelPath));
   for (const provider of order) {
     if (provider === 'cpu' && (options.encoderBinding ?? 'auto') !== 'onnxruntime-node') {
-      const native = openNative(modelPath, options);
+      const native = openNative(modelPath, options, await declared());
       if (!('error' in native)) return { ...native, provider, failures };
       if (options.encoderBinding === 'native') throw native.error;
     }
     try {
-      let session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads));
-      if (role === 'encoder' && provider === 'webgpu' && carriesStates(options, provider)) {
-        // A second session that keeps the float state outputs on the GPU: it needs their names.
-        const onDevice = deviceOutputs(session);
-        await session.release();
-        session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads, onDevice));
-      }
+      // On WebGPU a carrying encoder keeps its float state outputs on the device: it names them.
+      const onDevice = role === 'encoder' && provider === 'webgpu' && carriesStates(options, provider) ? deviceOutputs(await declared()) : [];
+      const session = await InferenceSession.create(modelPath, sessionOptions(provider, options.numThreads, onDevice));
       return { ...onnxruntimeNodeSession(session), provider, failures };
     } catch (err) {
       failures.push({ provider, message: err instanceof Error ? err.message : String(err) });
@@ -118,9 +118,11 @@ function onnxruntimeNodeSession(session: InferenceSession): OpenedSession {
 }
 
 /** The model on the ort-values addon, or the error 'native' reports when it cannot run there. */
-function openNative(modelPath: string, options: SessionFactoryOptions): OpenedSession | { error: AsrError } {
+function openNative(modelPath: string, options: SessionFactoryOptions, declared: readonly GraphOutput[]): OpenedSession | { error: AsrError } {
   const load = loadOrtValuesAddon();
-  if (!load.ok) return { error: new AsrError(ErrorCode.ProviderUnavailable, `encoderBinding 'native' is not available: ${load.reason}`) };
+  if (!load.ok) return { error: nativeUnavailable(load.reason) };
+  const refused = unsupportedOutputs(declared.filter((o) => o.isTensor !== undefined));
+  if (refused) return { error: nativeUnavailable(refused) };
   let session: NativeSession;
   try {
     session = load.addon.createSession(modelPath, options.numThreads, 1, OPTIMIZE_ALL);
@@ -129,11 +131,11 @@ function openNative(modelPath: string, options: SessionFactoryOptions): OpenedSe
     return { error: new AsrError(ErrorCode.ModelInvalid, message, { cause: err }) };
   }
   const outputs = session.outputs.map((o) => declaredValue(o.name, o));
-  const unsupported = outputs.filter((o) => !o.type || !NATIVE_TYPES.includes(o.type)).map((o) => o.name);
-  if (unsupported.length > 0) {
+  // The file left some output types to inference: the opened session knows them.
+  const refusedNow = unsupportedOutputs(outputs);
+  if (refusedNow) {
     load.addon.releaseSession(session.handle);
-    const reason = `outputs ${unsupported.join(', ')} are not float32, int32 or int64 tensors`;
-    return { error: new AsrError(ErrorCode.ProviderUnavailable, `encoderBinding 'native' is not available: ${reason}`) };
+    return { error: nativeUnavailable(refusedNow) };
   }
   return {
     binding: { kind: 'native', addon: load.addon, session },
@@ -145,6 +147,16 @@ function openNative(modelPath: string, options: SessionFactoryOptions): OpenedSe
 
 /** The tensor types the addon hands over (a model with other outputs stays on onnxruntime-node). */
 const NATIVE_TYPES: readonly string[] = ['float32', 'int32', 'int64'];
+
+/** Why the addon cannot hand over these outputs, or undefined when it can. */
+function unsupportedOutputs(outputs: readonly { name: string; type?: string; isTensor?: boolean }[]): string | undefined {
+  const names = outputs.filter((o) => o.isTensor === false || !o.type || !NATIVE_TYPES.includes(o.type)).map((o) => o.name);
+  return names.length > 0 ? `outputs ${names.join(', ')} are not float32, int32 or int64 tensors` : undefined;
+}
+
+function nativeUnavailable(reason: string): AsrError {
+  return new AsrError(ErrorCode.ProviderUnavailable, `encoderBinding 'native' is not available: ${reason}`);
+}
 
 function sessionOptions(provider: string, numThreads: number, onDevice: readonly string[] = []): InferenceSession.SessionOptions {
   return {
@@ -166,9 +178,6 @@ function sessionOptions(provider: string, numThreads: number, onDevice: readonly
  * The first (log-probs / encoder_out) is read every call anyway, and int64 values (lengths,
  * counters) are tiny and may live on the CPU side of the graph.
  */
-function deviceOutputs(session: InferenceSession): string[] {
-  return session.outputNames.filter((name, i) => {
-    const meta = session.outputMetadata?.[i];
-    return i > 0 && meta?.isTensor === true && meta.type === 'float32';
-  });
+function deviceOutputs(outputs: readonly GraphOutput[]): string[] {
+  return outputs.filter((o, i) => i > 0 && o.isTensor && o.type === 'float32').map((o) => o.name);
 }
