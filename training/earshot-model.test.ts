@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
 import { trainingPython as python } from '../test-support/training-python.ts';
 
 // The streaming contract of training/earshot_model.py: what the exported model computes chunk by
@@ -23,6 +27,9 @@ def whole(m, f):
 `;
 
 describe('earshot_model streaming', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'earshot-model-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('streams a GRU encoder with in-chunk lookahead exactly like the whole utterance', () => {
     const r = python(`${SMALL_GRU}
 m = small(lookahead_layers=2)
@@ -79,4 +86,40 @@ print(json.dumps({"diff": float((whole(big, f) - whole(m, f)).abs().max()),
     expect(r.params[1]).toBeGreaterThan(r.params[0]);
     expect(r.diff).toBeLessThan(1e-5);
   });
+
+  it('exports the lookahead blocks to ONNX: onnxruntime-node runs a window as PyTorch steps it', async () => {
+    const r = python(`${SMALL_GRU}
+from earshot_model import export_onnx
+m = small(lookahead_layers=1)
+export_onnx(m, ${JSON.stringify(join(dir, 'lookahead.onnx'))})
+torch.manual_seed(2)
+c = m.cfg
+window = torch.randn(1, c.window_size, 80)
+ch, tm, ln = torch.randn(1, c.n_layers, c.cache_len, c.d_model), torch.randn(1, c.n_layers, c.d_model, c.conv_kernel - 1), torch.tensor([1])
+with torch.no_grad():
+    lp, ch2, tm2, _ = m.step(window, ch, tm, ln)
+flat = lambda t: [float(v) for v in t.reshape(-1)]
+print(json.dumps({"window": flat(window.transpose(1, 2)), "ch": flat(ch), "tm": flat(tm), "shape": [c.window_size, c.n_layers, c.cache_len, c.d_model, c.conv_kernel - 1],
+                  "lp": flat(lp), "ch2": flat(ch2), "tm2": flat(tm2)}))
+`) as { window: number[]; ch: number[]; tm: number[]; shape: number[]; lp: number[]; ch2: number[]; tm2: number[] };
+    const [w, layers, cacheLen, d, k] = r.shape;
+    const session = await InferenceSession.create(join(dir, 'lookahead.onnx'));
+    try {
+      const out = await session.run({
+        audio_signal: new Tensor('float32', Float32Array.from(r.window), [1, 80, w]),
+        length: new Tensor('int64', BigInt64Array.from([BigInt(w)]), [1]),
+        cache_last_channel: new Tensor('float32', Float32Array.from(r.ch), [1, layers, cacheLen, d]),
+        cache_last_time: new Tensor('float32', Float32Array.from(r.tm), [1, layers, d, k]),
+        cache_last_channel_len: new Tensor('int64', BigInt64Array.from([1n]), [1]),
+      });
+      const maxDiff = (a: ArrayLike<number>, b: number[]) => Math.max(...b.map((v, i) => Math.abs(v - Number(a[i]))));
+      expect(out.logprobs.dims).toEqual([1, 8, 33]);
+      expect(maxDiff(out.logprobs.data as Float32Array, r.lp)).toBeLessThan(1e-4);
+      expect(maxDiff(out.cache_last_channel_next.data as Float32Array, r.ch2)).toBeLessThan(1e-4);
+      expect(maxDiff(out.cache_last_time_next.data as Float32Array, r.tm2)).toBeLessThan(1e-4);
+    } finally {
+      await session.release();
+    }
+  });
 });
+

@@ -139,6 +139,15 @@ class ChunkAttention(nn.Module):
         o = self._attend(q, k.transpose(-1, -2), v.transpose(-1, -2), valid)
         return self.proj(o.permute(0, 2, 3, 1, 4).reshape(b, t, d))
 
+    def one_chunk(self, x):
+        """forward() of a single chunk without left context (cache_len 0): the streaming form
+        that ONNX export can trace (it cannot export forward's unfold)."""
+        b, t, d = x.shape
+        q, k, v = (self._split(z).unsqueeze(2) for z in self.qkv(self.norm(x)).chunk(3, dim=-1))
+        valid = torch.ones(1, 1, 1, 1, t, dtype=torch.bool, device=x.device)
+        o = self._attend(q, k, v, valid)
+        return self.proj(o.squeeze(2).transpose(1, 2).reshape(b, t, d))
+
     def step(self, x, cache, cache_valid):
         """One chunk. x: (B, C, d); cache: (B, cache_len, d) normed inputs of earlier
         chunks; cache_valid: (B,) int64 number of real frames at the end of the cache."""
@@ -270,6 +279,10 @@ class ChunkLookahead(nn.Module):
         x = x + self.att(x)
         return x + 0.5 * self.ff(x)
 
+    def step(self, x):  # (B, C, d): one chunk
+        x = x + self.att.one_chunk(x)
+        return x + 0.5 * self.ff(x)
+
 
 class EarshotCTC(nn.Module):
     def __init__(self, cfg: ModelConfig):
@@ -313,7 +326,7 @@ class EarshotCTC(nn.Module):
             ch_next.append(c)
             t_next.append(t)
         for block in self.lookahead:
-            x = block(x)  # x is exactly one chunk
+            x = block.step(x)
         len_next = torch.clamp(cache_len + self.cfg.chunk, max=self.cfg.cache_len)
         return (self.head(self.out_norm(x)).log_softmax(-1), torch.stack(ch_next, 1),
                 torch.stack(t_next, 1), len_next)
