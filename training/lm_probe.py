@@ -1,0 +1,164 @@
+"""How much would a language model lower a CTC checkpoint's WER? A measurement, not a decoder
+the engine ships: a SentencePiece-piece n-gram LM (Witten-Bell interpolation) fused into CTC
+prefix beam search, against greedy decoding, on the held-out espeak-ng set.
+
+    /usr/bin/python3 training/lm_probe.py --exp /tmp/earshot-exp13 --data /tmp/earshot-data \
+        --work /tmp/earshot-lmprobe --orders 4,6,8
+
+No test sentence is seen while fitting: the LM is trained on the training text
+(DATA/train_text.txt, which excludes the held-out sentences) minus 150 training sentences that
+become a dev set, spoken by the held-out espeak-ng voices; the LM weight alpha and the per-piece
+bonus beta are picked on that dev set, then applied once to the held-out set.
+"""
+import argparse
+import collections
+import functools
+import itertools
+import math
+import os
+import random
+import sys
+
+import numpy as np
+import sentencepiece as spm
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import audio  # noqa: E402
+from earshot_model import EarshotCTC, ModelConfig, greedy_ids, pad_features  # noqa: E402
+from synth import HELDOUT_ESPEAK  # noqa: E402
+from textgen import DIGITS  # noqa: E402
+from train import load_eval, wer  # noqa: E402
+
+DEV_SIZE = 150
+
+
+def make_dev(data, work, seed):
+    """150 training sentences (4+ words, not digit strings) in the held-out voices, and the LM text
+    without them."""
+    lines = sorted({l.strip() for l in open(os.path.join(data, "train_text.txt")) if l.strip()})
+    sents = [l for l in lines if len(l.split()) >= 4 and not set(l.split()) <= set(DIGITS) | {"oh"}]
+    random.Random(seed).shuffle(sents)
+    dev = sents[:DEV_SIZE]
+    wav_dir = os.path.join(work, "eval", "lmdev")
+    os.makedirs(wav_dir, exist_ok=True)
+    rows = []
+    for k, text in enumerate(dev):
+        path = os.path.join(wav_dir, f"dev_{k:03d}.wav")
+        if not os.path.exists(path):
+            audio.write_wav(path, audio.tts("espeak", HELDOUT_ESPEAK[k % len(HELDOUT_ESPEAK)], text))
+        rows.append(f"{os.path.relpath(path, work)}\t{text}")
+    with open(os.path.join(work, "eval", "lmdev.tsv"), "w") as f:
+        f.write("\n".join(rows) + "\n")
+    held = set(dev)
+    return [l for l in lines if l not in held]
+
+
+class PieceNgram:
+    """Interpolated Witten-Bell n-gram over piece ids, with sentence start/end symbols."""
+
+    def __init__(self, sentences, order, vocab):
+        self.order, self.vocab = order, vocab
+        self.bos, self.eos = vocab, vocab + 1
+        self.counts = collections.Counter()  # (h..., w) -> count, every order
+        self.ctx = collections.Counter()     # h -> sum of counts after it
+        self.types = collections.Counter()   # h -> distinct words after it
+        for ids in sentences:
+            ids = [self.bos] * (order - 1) + ids + [self.eos]
+            for i in range(order - 1, len(ids)):
+                for n in range(1, order + 1):
+                    g = tuple(ids[i - n + 1:i + 1])
+                    if g not in self.counts:
+                        self.types[g[:-1]] += 1
+                    self.counts[g] += 1
+                    self.ctx[g[:-1]] += 1
+        self.logp = functools.lru_cache(maxsize=4_000_000)(self._logp)
+
+    def history(self, prefix):
+        return tuple(([self.bos] * (self.order - 1) + list(prefix))[-(self.order - 1):])
+
+    def _logp(self, h, w):
+        p = 1.0 / (self.vocab + 1)
+        for n in range(1, self.order + 1):
+            hh = h[len(h) - (n - 1):] if n > 1 else ()
+            c = self.ctx.get(hh, 0)
+            if c == 0:
+                break
+            t = self.types[hh]
+            p = (self.counts.get(hh + (w,), 0) + t * p) / (c + t)
+        return math.log(p)
+
+
+def prefix_beam_search(lp, blank, lm, alpha, beta, beam=8, prune=-8.0):
+    """CTC prefix beam search; every emitted piece adds alpha * log P_lm + beta."""
+    neg = -1e30
+    beams = {(): (0.0, neg, 0.0)}  # prefix -> (log p ending in blank, in non-blank, LM score)
+    for row in lp:
+        cands = [int(c) for c in np.nonzero(row > prune)[0] if c != blank]
+        nxt = collections.defaultdict(lambda: [neg, neg, 0.0])
+        for pre, (pb, pnb, score) in beams.items():
+            total = np.logaddexp(pb, pnb)
+            same = nxt[pre]
+            same[2] = score
+            same[0] = np.logaddexp(same[0], total + row[blank])
+            if pre:
+                same[1] = np.logaddexp(same[1], pnb + row[pre[-1]])
+            h = lm.history(pre)
+            for c in cands:
+                bonus = alpha * lm.logp(h, c) + beta
+                ext = nxt[pre + (c,)]
+                ext[2] = score + bonus
+                src = pb if pre and c == pre[-1] else total
+                ext[1] = np.logaddexp(ext[1], src + row[c] + bonus)
+        ranked = sorted(nxt.items(), key=lambda kv: -np.logaddexp(kv[1][0], kv[1][1]))[:beam]
+        beams = {k: tuple(v) for k, v in ranked}
+    end = lambda kv: np.logaddexp(kv[1][0], kv[1][1]) + alpha * lm.logp(lm.history(kv[0]), lm.eos)
+    return list(max(beams.items(), key=end)[0])
+
+
+def log_probs(model, rows):
+    out = []
+    with torch.no_grad():
+        for path, _ in rows:
+            x, sr = audio.read_wav(path)
+            f = torch.from_numpy(audio.fbank(audio.resample(x, sr)))
+            lp, ol = model(pad_features(f, model.cfg.chunk).unsqueeze(0), torch.tensor([f.shape[0]]))
+            out.append(lp[0, :ol[0]].numpy())
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--exp", required=True, help="train.py folder: ckpt.pt + bpe.model")
+    ap.add_argument("--data", default="/tmp/earshot-data", help="synth.py folder: train_text.txt + eval/")
+    ap.add_argument("--work", default="/tmp/earshot-lmprobe")
+    ap.add_argument("--orders", default="8")
+    ap.add_argument("--seed", type=int, default=99)
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    ck = torch.load(os.path.join(a.exp, "ckpt.pt"), map_location="cpu", weights_only=False)
+    model = EarshotCTC(ModelConfig(**ck["cfg"]))
+    model.load_state_dict(ck["model"])
+    model.eval()
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(a.exp, "bpe.model"))
+    blank = model.cfg.vocab_size
+    lm_text = make_dev(a.data, a.work, a.seed)
+    dev, test = load_eval(a.work, "lmdev", DEV_SIZE), load_eval(a.data, "espeak_heldout", 300)
+    dlp, tlp = log_probs(model, dev), log_probs(model, test)
+    drefs, trefs = [t for _, t in dev], [t for _, t in test]
+    greedy = lambda lps: [sp.decode(greedy_ids(torch.from_numpy(l), blank)) for l in lps]
+    print(f"step {ck['step']}: greedy WER dev {wer(drefs, greedy(dlp)):.4f} "
+          f"held-out {wer(trefs, greedy(tlp)):.4f}", flush=True)
+    pieces = [sp.encode(l) for l in lm_text]
+    for order in [int(o) for o in a.orders.split(",")]:
+        lm = PieceNgram(pieces, order, blank)
+        decode = lambda lps, al, be: [sp.decode(prefix_beam_search(l, blank, lm, al, be)) for l in lps]
+        best = min((wer(drefs, decode(dlp, al, be)), al, be)
+                   for al, be in itertools.product([0.3, 0.5, 0.8], [0.0, 1.0, 2.0]))
+        print(f"order {order} ({len(lm.counts):,} n-grams): dev {best[0]:.4f} at alpha {best[1]} "
+              f"beta {best[2]}; held-out {wer(trefs, decode(tlp, best[1], best[2])):.4f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
