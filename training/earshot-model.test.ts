@@ -122,4 +122,3 @@ print(json.dumps({"window": flat(window.transpose(1, 2)), "ch": flat(ch), "tm": 
     }
   });
 });
-

@@ -56,7 +56,8 @@ def make_dev(data, work, seed):
 
 
 class PieceNgram:
-    """Interpolated Witten-Bell n-gram over piece ids, with sentence start/end symbols."""
+    """Interpolated Witten-Bell n-gram over piece ids, with sentence start and end symbols (<s>
+    is a history only, as in ARPA files). Unseen pieces back off to a uniform distribution."""
 
     def __init__(self, sentences, order, vocab):
         self.order, self.vocab = order, vocab
@@ -65,10 +66,10 @@ class PieceNgram:
         self.ctx = collections.Counter()     # h -> sum of counts after it
         self.types = collections.Counter()   # h -> distinct words after it
         for ids in sentences:
-            ids = [self.bos] * (order - 1) + ids + [self.eos]
-            for i in range(order - 1, len(ids)):
-                for n in range(1, order + 1):
-                    g = tuple(ids[i - n + 1:i + 1])
+            s = [self.bos] + ids + [self.eos]
+            for i in range(1, len(s)):
+                for n in range(1, min(order, i + 1) + 1):
+                    g = tuple(s[i - n + 1:i + 1])
                     if g not in self.counts:
                         self.types[g[:-1]] += 1
                     self.counts[g] += 1
@@ -76,11 +77,11 @@ class PieceNgram:
         self.logp = functools.lru_cache(maxsize=4_000_000)(self._logp)
 
     def history(self, prefix):
-        return tuple(([self.bos] * (self.order - 1) + list(prefix))[-(self.order - 1):])
+        return tuple(([self.bos] + list(prefix))[-(self.order - 1):])
 
     def _logp(self, h, w):
-        p = 1.0 / (self.vocab + 1)
-        for n in range(1, self.order + 1):
+        p = 1.0 / (self.vocab + 1)  # the pieces and </s>
+        for n in range(1, len(h) + 2):
             hh = h[len(h) - (n - 1):] if n > 1 else ()
             c = self.ctx.get(hh, 0)
             if c == 0:
@@ -88,6 +89,34 @@ class PieceNgram:
             t = self.types[hh]
             p = (self.counts.get(hh + (w,), 0) + t * p) / (c + t)
         return math.log(p)
+
+    def write_arpa(self, path, names):
+        """The same model as an ARPA back-off file (log10): every seen n-gram with its
+        interpolated probability, every seen context with back-off weight t / (c + t), which is
+        exactly the share Witten-Bell gives the lower order. names: piece id -> string."""
+        sym = lambda i: "<s>" if i == self.bos else "</s>" if i == self.eos else names[i]
+        by_order = collections.defaultdict(list)
+        for g in self.counts:
+            by_order[len(g)].append(g)
+        # Every piece and </s> is a unigram (unseen ones keep their uniform share); <s> too,
+        # as a history only.
+        by_order[1] = [(i,) for i in range(self.vocab)] + [(self.eos,), (self.bos,)]
+        log10 = lambda x: x / math.log(10)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\\data\\\n")
+            for n in range(1, self.order + 1):
+                f.write(f"ngram {n}={len(by_order[n])}\n")
+            for n in range(1, self.order + 1):
+                f.write(f"\n\\{n}-grams:\n")
+                for g in sorted(by_order[n]):
+                    lp = -99.0 if g == (self.bos,) else log10(self.logp(g[:-1], g[-1]))
+                    line = f"{lp:.6f}\t{' '.join(sym(i) for i in g)}"
+                    c = self.ctx.get(g, 0)
+                    if n < self.order and c > 0:
+                        line += f"\t{math.log10(self.types[g] / (c + self.types[g])):.6f}"
+                    f.write(line + "\n")
+            f.write("\n\\end\\\n")
+        return {n: len(by_order[n]) for n in sorted(by_order)}
 
 
 def prefix_beam_search(lp, blank, lm, alpha, beta, beam=8, prune=-8.0):
@@ -135,6 +164,7 @@ def main():
     ap.add_argument("--work", default="/tmp/earshot-lmprobe")
     ap.add_argument("--orders", default="8")
     ap.add_argument("--seed", type=int, default=99)
+    ap.add_argument("--write-arpa", default="", help="folder: also write each LM as lm-ORDER.arpa")
     a = ap.parse_args()
     torch.set_num_threads(1)
     ck = torch.load(os.path.join(a.exp, "ckpt.pt"), map_location="cpu", weights_only=False)
@@ -153,6 +183,11 @@ def main():
     pieces = [sp.encode(l) for l in lm_text]
     for order in [int(o) for o in a.orders.split(",")]:
         lm = PieceNgram(pieces, order, blank)
+        if a.write_arpa:
+            os.makedirs(a.write_arpa, exist_ok=True)
+            path = os.path.join(a.write_arpa, f"lm-{order}.arpa")
+            sizes = lm.write_arpa(path, [sp.id_to_piece(i) for i in range(blank)])
+            print(f"{path}: {os.path.getsize(path):,} bytes, n-grams per order {sizes}", flush=True)
         decode = lambda lps, al, be: [sp.decode(prefix_beam_search(l, blank, lm, al, be)) for l in lps]
         best = min((wer(drefs, decode(dlp, al, be)), al, be)
                    for al, be in itertools.product([0.3, 0.5, 0.8], [0.0, 1.0, 2.0]))
