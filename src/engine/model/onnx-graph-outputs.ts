@@ -1,13 +1,13 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
-import { PositionalReader, WIRE_LEN, WIRE_VARINT, bufferFields, fileFields } from './protobuf-reader.ts';
+import type { ValueInfo } from './session-io.ts';
+import { UTF8, WIRE_LEN, WIRE_VARINT, bufferFields, fileFields, withFileReader } from './protobuf-reader.ts';
 
-/** A graph output as the ONNX file declares it, read without opening an ORT session. */
-export interface GraphOutput {
+/**
+ * A graph output as the ONNX file declares it, read without opening an ORT session: ValueInfo's
+ * fields, each undefined when the file leaves the type to inference (`isTensor` is false for a
+ * sequence, map or optional; `type` names the element type as onnxruntime-node does).
+ */
+export interface GraphOutput extends Partial<Pick<ValueInfo, 'isTensor' | 'type'>> {
   name: string;
-  /** Element type as onnxruntime-node names it ('float32', 'int64', 'bool', ...); undefined when not a tensor. */
-  type?: string;
-  /** False for a sequence, map or optional; undefined when the file leaves the type to inference. */
-  isTensor?: boolean;
 }
 
 // Field numbers of onnx.proto: ModelProto.graph, GraphProto.output, ValueInfoProto.name/type,
@@ -44,9 +44,7 @@ const ELEMENT_TYPES: Record<number, string> = {
  * is not protobuf.
  */
 export async function readGraphOutputs(path: string): Promise<GraphOutput[]> {
-  const fd = openSync(path, 'r');
-  try {
-    const reader = new PositionalReader(fd, fstatSync(fd).size, path);
+  return withFileReader(path, (reader) => {
     const outputs: GraphOutput[] = [];
     for (const m of fileFields(reader, 0, reader.size)) {
       if (m.field !== MODEL_GRAPH || m.wire !== WIRE_LEN) continue;
@@ -57,15 +55,13 @@ export async function readGraphOutputs(path: string): Promise<GraphOutput[]> {
       }
     }
     return outputs;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 function parseValueInfo(buf: Uint8Array, path: string): GraphOutput {
   const out: GraphOutput = { name: '' };
   for (const f of bufferFields(buf, path)) {
-    if (f.field === VALUE_INFO_NAME && f.wire === WIRE_LEN) out.name = new TextDecoder().decode(buf.subarray(f.start, f.end));
+    if (f.field === VALUE_INFO_NAME && f.wire === WIRE_LEN) out.name = UTF8.decode(buf.subarray(f.start, f.end));
     if (f.field !== VALUE_INFO_TYPE || f.wire !== WIRE_LEN) continue;
     const type = buf.subarray(f.start, f.end);
     out.isTensor = false;

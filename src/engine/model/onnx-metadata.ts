@@ -1,7 +1,6 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
-import { PositionalReader, WIRE_LEN, bufferFields, fileFields } from './protobuf-reader.ts';
+import { UTF8, WIRE_LEN, bufferFields, fileFields, withFileReader } from './protobuf-reader.ts';
 
 /** Model-level `metadata_props` of an ONNX file (key → value); onnxruntime-node does not expose them. */
 export type OnnxMetadata = ReadonlyMap<string, string>;
@@ -14,9 +13,7 @@ const METADATA_PROPS_FIELD = 14;
  * the (possibly huge) graph without reading it. Throws ModelInvalid if the file is not protobuf.
  */
 export async function readOnnxMetadata(path: string): Promise<OnnxMetadata> {
-  const fd = openSync(path, 'r');
-  try {
-    const reader = new PositionalReader(fd, fstatSync(fd).size, path);
+  return withFileReader(path, (reader) => {
     const meta = new Map<string, string>();
     for (const f of fileFields(reader, 0, reader.size)) {
       if (f.field === METADATA_PROPS_FIELD && f.wire === WIRE_LEN) {
@@ -25,19 +22,16 @@ export async function readOnnxMetadata(path: string): Promise<OnnxMetadata> {
       }
     }
     return meta;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** StringStringEntryProto { string key = 1; string value = 2; } */
 function parseStringEntry(buf: Uint8Array, path: string): [string, string] {
   let key = '';
   let value = '';
-  const decoder = new TextDecoder();
   for (const f of bufferFields(buf, path)) {
     if (f.wire !== WIRE_LEN) throw new AsrError(ErrorCode.ModelInvalid, `${path}: a metadata entry is not a string pair`);
-    const text = decoder.decode(buf.subarray(f.start, f.end));
+    const text = UTF8.decode(buf.subarray(f.start, f.end));
     if (f.field === 1) key = text;
     else if (f.field === 2) value = text;
   }

@@ -1,4 +1,4 @@
-import { readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 
@@ -23,6 +23,9 @@ interface Varint {
   value: number;
   next: number;
 }
+
+/** UTF-8 string fields (names, metadata). */
+export const UTF8 = new TextDecoder();
 
 /** A ModelInvalid naming the file: every malformed byte of an ONNX file ends up here. */
 export function notOnnx(path: string, why: string): AsrError {
@@ -124,3 +127,13 @@ export class PositionalReader {
 }
 
 const READ_AHEAD = 16 * 1024;
+
+/** Opens `path`, hands a reader over the whole file to `read`, and closes the file again. */
+export function withFileReader<T>(path: string, read: (reader: PositionalReader) => T): T {
+  const fd = openSync(path, 'r');
+  try {
+    return read(new PositionalReader(fd, fstatSync(fd).size, path));
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -121,6 +121,7 @@ function onnxruntimeNodeSession(session: InferenceSession): OpenedSession {
 function openNative(modelPath: string, options: SessionFactoryOptions, declared: readonly GraphOutput[]): OpenedSession | { error: AsrError } {
   const load = loadOrtValuesAddon();
   if (!load.ok) return { error: nativeUnavailable(load.reason) };
+  // Outputs the file leaves untyped are checked once the session has inferred them, below.
   const refused = unsupportedOutputs(declared.filter((o) => o.isTensor !== undefined));
   if (refused) return { error: nativeUnavailable(refused) };
   let session: NativeSession;
@@ -149,7 +150,7 @@ function openNative(modelPath: string, options: SessionFactoryOptions, declared:
 const NATIVE_TYPES: readonly string[] = ['float32', 'int32', 'int64'];
 
 /** Why the addon cannot hand over these outputs, or undefined when it can. */
-function unsupportedOutputs(outputs: readonly { name: string; type?: string; isTensor?: boolean }[]): string | undefined {
+function unsupportedOutputs(outputs: readonly GraphOutput[]): string | undefined {
   const names = outputs.filter((o) => o.isTensor === false || !o.type || !NATIVE_TYPES.includes(o.type)).map((o) => o.name);
   return names.length > 0 ? `outputs ${names.join(', ')} are not float32, int32 or int64 tensors` : undefined;
 }
