@@ -35,6 +35,7 @@ export interface BenchFlags {
   maxBatch?: number;
   capacity?: string;
   serveArg: string[];
+  decoding: string;
   out: string;
   tag?: string;
   p95Ms: number;
@@ -90,7 +91,7 @@ export async function runBench(scenario: Scenario, flags: BenchFlags, argv: stri
     machine: machineDescription(),
     date: new Date().toISOString().slice(0, 10),
     modelLabel: flags.modelLabel ?? relative(REPO_ROOT, model),
-    serve: { model, workers: flags.workers, threads: flags.threads, maxBatch: flags.maxBatch, capacity: flags.capacity, extraArgs: flags.serveArg },
+    serve: { model, workers: flags.workers, threads: flags.threads, maxBatch: flags.maxBatch, capacity: flags.capacity, decoding: flags.decoding, extraArgs: flags.serveArg },
     variants: parseVariants(flags.variants),
     clips,
     timeoutMs: flags.timeoutMs,

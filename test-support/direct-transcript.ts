@@ -1,9 +1,10 @@
 import { createOnlineRecognizer } from '../src/engine/online-recognizer.ts';
+import type { EngineRecognizerConfigInput } from '../src/engine/online-recognizer-config.ts';
 import type { OnlineRecognizer } from '../src/engine/recognizer-api.ts';
 
 /** Loads the engine directly (no pool, no gateway) with one intra-op thread, like a pool worker in tests. */
-export function loadRecognizer(modelDir: string): Promise<OnlineRecognizer> {
-  return createOnlineRecognizer({ modelDir, providers: ['cpu'], numThreads: 1 });
+export function loadRecognizer(modelDir: string, options: Partial<EngineRecognizerConfigInput> = {}): Promise<OnlineRecognizer> {
+  return createOnlineRecognizer({ modelDir, providers: ['cpu'], numThreads: 1, ...options });
 }
 
 /**

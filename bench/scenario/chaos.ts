@@ -30,6 +30,7 @@ export async function runChaos(ctx: ScenarioContext, o: ChaosOptions): Promise<B
   const redis = await startRedisServer();
   const common = ['--redis-url', redis.url, '--log-level', 'warn'];
   const workerArgs = ['worker', ...common, '--model', ctx.serve.model, '--workers', '1', '--metrics-host', '127.0.0.1'];
+  workerArgs.push('--decoding', ctx.serve.decoding);
   if (ctx.serve.threads !== undefined) workerArgs.push('--threads', String(ctx.serve.threads));
   const startWorker = (): Promise<ServerProcess> => startEarshot({ args: workerArgs, readyPattern: WORKER_READY, portFlag: '--metrics-port' });
   const gateways: ServerProcess[] = [];

@@ -17,6 +17,8 @@ export interface ServeSettings {
   threads?: number;
   maxBatch?: number;
   capacity?: string;
+  /** Search of every variant (serve --decoding); sherpa-onnx-node's only is greedy_search. */
+  decoding: string;
   /** Extra `earshot serve` arguments, verbatim. */
   extraArgs: string[];
 }
@@ -38,6 +40,7 @@ export function variantSpecs(names: readonly VariantName[], s: ServeSettings): V
   if (s.threads !== undefined) common.push('--threads', String(s.threads));
   if (s.maxBatch !== undefined) common.push('--max-batch', String(s.maxBatch));
   if (s.capacity !== undefined) common.push('--capacity', s.capacity);
+  common.push('--decoding', s.decoding);
   common.push(...s.extraArgs);
   return names.map((name) => ({
     name,

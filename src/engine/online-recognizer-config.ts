@@ -1,6 +1,8 @@
 import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
+import { z } from 'zod';
 import { DEFAULT_ENDPOINT_CONFIG } from './endpoint.ts';
+import { languageModelSchema } from './lm/language-model-config.ts';
 import { CARRY_STATES, type CarryStates, ENCODER_BINDINGS, type EncoderBinding } from './model/session-factory.ts';
 import { SPECTRUM_BACKENDS, type SpectrumBackend } from './features/power-spectrum.ts';
 import type { DecodingMethod, EndpointRule, OnlineRecognizerConfig } from './recognizer-api.ts';
@@ -36,6 +38,7 @@ export const DEFAULT_RECOGNIZER_CONFIG: Omit<EngineRecognizerConfig, 'modelDir'>
   numThreads: 1,
   decodingMethod: 'greedy_search',
   maxActivePaths: 4,
+  lm: 'auto',
   endpoint: DEFAULT_ENDPOINT_CONFIG,
   preferInt8: false,
   blankPenalty: 0,
@@ -70,6 +73,10 @@ export function validateRecognizerConfig(c: EngineRecognizerConfig): void {
   if (!DECODING_METHODS.includes(c.decodingMethod)) fail(`decodingMethod must be one of ${DECODING_METHODS.join(', ')}, got ${String(c.decodingMethod)}`);
   if (!Number.isInteger(c.maxActivePaths) || c.maxActivePaths < 1 || c.maxActivePaths > 64) {
     fail(`maxActivePaths must be an integer in [1, 64], got ${c.maxActivePaths}`);
+  }
+  if (c.lm !== 'auto' && c.lm !== 'none') {
+    const lm = languageModelSchema.safeParse(c.lm);
+    if (!lm.success) fail(`lm must be 'auto', 'none' or {model, scale >= 0, tokenBonus}: ${z.prettifyError(lm.error)}`);
   }
   if (typeof c.preferInt8 !== 'boolean') fail('preferInt8 must be a boolean');
   if (!Number.isFinite(c.blankPenalty) || c.blankPenalty < 0) fail(`blankPenalty must be a number >= 0, got ${c.blankPenalty}`);

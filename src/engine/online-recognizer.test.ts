@@ -30,12 +30,31 @@ describe('createOnlineRecognizer', () => {
     }
   });
 
-  it('refuses beam search for a CTC model, a missing folder and bad config', async () => {
-    await expect(createOnlineRecognizer({ modelDir: FIXTURE_MODELS.nemoCtc, decodingMethod: 'modified_beam_search' })).rejects.toThrow(
-      code('ASR_ERR_INVALID_CONFIG'),
-    );
+  it('refuses a missing folder and bad config', async () => {
     await expect(createOnlineRecognizer({ modelDir: '/nonexistent/model' })).rejects.toThrow(code('ASR_ERR_MODEL_NOT_FOUND'));
     await expect(createOnlineRecognizer({ modelDir: FIXTURE_MODELS.nemoCtc, numThreads: -1 })).rejects.toThrow(code('ASR_ERR_INVALID_CONFIG'));
+  });
+
+  it('refuses a language model where it cannot be used or read', async () => {
+    const lm = { model: 'lm.arpa', scale: 0.5, tokenBonus: 1 };
+    await expect(createOnlineRecognizer({ modelDir: FIXTURE_MODELS.zipformer2, decodingMethod: 'modified_beam_search', lm })).rejects.toThrow(
+      expect.objectContaining({ code: 'ASR_ERR_INVALID_CONFIG', message: expect.stringMatching(/needs a CTC model/) }),
+    );
+    await expect(createOnlineRecognizer({ modelDir: FIXTURE_MODELS.nemoCtc, lm: { ...lm, scale: -1 } })).rejects.toThrow(code('ASR_ERR_INVALID_CONFIG'));
+    await expect(createOnlineRecognizer({ modelDir: FIXTURE_MODELS.nemoCtc, decodingMethod: 'modified_beam_search', lm })).rejects.toThrow(
+      code('ASR_ERR_MODEL_NOT_FOUND'),
+    );
+    const copy = copyModel(FIXTURE_MODELS.nemoCtc);
+    try {
+      writeFileSync(join(copy.dir, 'lm.json'), '{"model": "lm.arpa", "scale": "high"}');
+      await expect(createOnlineRecognizer({ modelDir: copy.dir, decodingMethod: 'modified_beam_search' })).rejects.toThrow(
+        expect.objectContaining({ code: 'ASR_ERR_MODEL_INVALID', message: expect.stringMatching(/lm\.json/) }),
+      );
+      // Greedy search never reads it.
+      await (await createOnlineRecognizer({ modelDir: copy.dir })).dispose();
+    } finally {
+      copy.remove();
+    }
   });
 
   it('refuses a tokens.txt that does not fit the model', async () => {

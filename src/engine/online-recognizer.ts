@@ -1,6 +1,7 @@
 import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
 import { CtcGreedyDecoder } from './decoder/ctc-greedy-decoder.ts';
+import { CtcPrefixBeamSearchDecoder } from './decoder/ctc-prefix-beam-search-decoder.ts';
 import { ModifiedBeamSearchDecoder } from './decoder/modified-beam-search-decoder.ts';
 import type { SearchDecoder } from './decoder/search-decoder.ts';
 import { SymbolTable } from './decoder/symbol-table.ts';
@@ -8,6 +9,8 @@ import { TransducerGreedyDecoder } from './decoder/transducer-greedy-decoder.ts'
 import { OUTPUT_SUBSAMPLING, isEndpoint } from './endpoint.ts';
 import { createFbankOptions, frameGeometry } from './features/fbank-options.ts';
 import { loadPowerSpectrum, type PowerSpectrumKernel } from './features/power-spectrum.ts';
+import { readArpaFile } from './lm/arpa-reader.ts';
+import { resolveLanguageModel } from './lm/language-model-config.ts';
 import { loadModel } from './model/model-detector.ts';
 import type { StreamingModel } from './model/streaming-model.ts';
 import {
@@ -34,23 +37,30 @@ export async function createOnlineRecognizer(input: EngineRecognizerConfigInput)
       );
     }
     const spectrum = await loadPowerSpectrum(frameGeometry(createFbankOptions({ sampleRate: SAMPLE_RATE })).fftSize, config.fbankBackend);
-    return new EngineRecognizer(model, symbols, searchFor(model, symbols, config), config, spectrum);
+    return new EngineRecognizer(model, symbols, await searchFor(model, symbols, config), config, spectrum);
   } catch (err) {
     await model.dispose();
     throw err;
   }
 }
 
-function searchFor(model: StreamingModel, symbols: SymbolTable, config: EngineRecognizerConfig): SearchDecoder<unknown> {
+async function searchFor(model: StreamingModel, symbols: SymbolTable, config: EngineRecognizerConfig): Promise<SearchDecoder<unknown>> {
   if (model.kind === 'ctc') {
-    if (config.decodingMethod !== 'greedy_search') {
-      throw new AsrError(ErrorCode.InvalidConfig, `${config.decodingMethod} needs a transducer model; ${model.family} supports greedy_search`);
-    }
     const blank = symbols.idOf('<blk>') ?? symbols.idOf('<eps>') ?? symbols.idOf('<blank>');
     if (blank === undefined) {
       throw new AsrError(ErrorCode.ModelInvalid, `${model.tokensPath} has no blank symbol (<blk>, <eps> or <blank>)`);
     }
-    return new CtcGreedyDecoder(blank) as SearchDecoder<unknown>;
+    if (config.decodingMethod === 'greedy_search') return new CtcGreedyDecoder(blank) as SearchDecoder<unknown>;
+    const lm = await resolveLanguageModel(config.lm, config.modelDir);
+    const fusion = lm && {
+      lm: await readArpaFile(lm.model, (w) => symbols.idOf(w), model.vocabSize),
+      scale: lm.scale,
+      tokenBonus: lm.tokenBonus,
+    };
+    return new CtcPrefixBeamSearchDecoder(blank, config.maxActivePaths, fusion) as SearchDecoder<unknown>;
+  }
+  if (typeof config.lm === 'object') {
+    throw new AsrError(ErrorCode.InvalidConfig, `a language model needs a CTC model; ${model.family} decodes without one`);
   }
   const options = { blankPenalty: config.blankPenalty, unkId: symbols.idOf('<unk>') ?? -1 };
   return (

@@ -20,6 +20,16 @@ export interface EndpointConfig {
 
 export type DecodingMethod = 'greedy_search' | 'modified_beam_search';
 
+/** A token-level n-gram LM fused into CTC prefix beam search (modified_beam_search on CTC models). */
+export interface LanguageModelConfig {
+  /** ARPA file whose words are the model's tokens; a relative path is inside the model folder. */
+  model: string;
+  /** Weight of the LM's natural-log probability per token. */
+  scale: number;
+  /** Added per emitted token, offsetting the LM's pull towards short outputs. */
+  tokenBonus: number;
+}
+
 export interface OnlineRecognizerConfig {
   /** A folder laid out like a sherpa-onnx model folder (model family detected from files + metadata). */
   modelDir: string;
@@ -28,8 +38,13 @@ export interface OnlineRecognizerConfig {
   /** Intra-op threads per ORT session. */
   numThreads: number;
   decodingMethod: DecodingMethod;
-  /** Beam for modified_beam_search. */
+  /** Beam for modified_beam_search (on CTC models: prefix beam search). */
   maxActivePaths: number;
+  /**
+   * LM for modified_beam_search on CTC models: 'auto' (default) uses the model folder's lm.json
+   * when it has one; 'none' decodes without.
+   */
+  lm: LanguageModelConfig | 'auto' | 'none';
   endpoint: EndpointConfig;
 }
 

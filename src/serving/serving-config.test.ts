@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { FIXTURE_MODELS, REPO_ROOT } from '../../test-support/fixture-paths.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
+import { recognizerConfigFor } from './transport/in-process-transport.ts';
 import { defaultServingConfig, effectiveThreads, validateServingConfig, withSerialMode, type ServingConfig } from './serving-config.ts';
 
 describe('serving config', () => {
@@ -18,6 +21,8 @@ describe('serving config', () => {
     ['pool.maxBatch', (c) => (c.pool.maxBatch = 1.5)],
     ['pool.providers', (c) => (c.pool.providers = [])],
     ['pool.encoderBinding', (c) => (c.pool.encoderBinding = 'wasm' as never)],
+    ['pool.decoding', (c) => (c.pool.decoding = 'beam' as never)],
+    ['pool.beam', (c) => (c.pool.beam = 0)],
     ['maxFrameBytes', (c) => (c.maxFrameBytes = 10)],
     ['rootProtocol', (c) => (c.rootProtocol = 'vosk' as never)],
     ['calibrationHeadroom', (c) => (c.calibrationHeadroom = 2)],
@@ -33,6 +38,15 @@ describe('serving config', () => {
     expect(validateServingConfig(serial)).toBe(serial);
     const broken = { ...serial, pool: { ...serial.pool, maxBatch: 4 } };
     expect(() => validateServingConfig(broken)).toThrow(/serial/);
+  });
+
+  it("decodes with the model folder's token LM where it ships one, unless told otherwise", () => {
+    const shipped = defaultServingConfig(join(REPO_ROOT, 'models', 'earshot-en-small')).pool;
+    expect(recognizerConfigFor(shipped)).toMatchObject({ decodingMethod: 'modified_beam_search', maxActivePaths: 8 });
+    expect(recognizerConfigFor({ ...shipped, decoding: 'greedy_search' }).decodingMethod).toBe('greedy_search');
+    // sherpa-onnx-node cannot read it; a folder without lm.json has none.
+    expect(recognizerConfigFor({ ...shipped, engine: 'sherpa-onnx' }).decodingMethod).toBe('greedy_search');
+    expect(recognizerConfigFor(defaultServingConfig(FIXTURE_MODELS.nemoCtc).pool).decodingMethod).toBe('greedy_search');
   });
 
   it('shares the cores between workers unless told otherwise', () => {

@@ -4,6 +4,9 @@ import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
 import { ENCODER_BINDINGS, type EncoderBinding } from '../engine/model/session-factory.ts';
 
+export const POOL_DECODINGS = ['auto', 'greedy_search', 'modified_beam_search'] as const;
+export type PoolDecoding = (typeof POOL_DECODINGS)[number];
+
 /** Which protocol a WebSocket upgrade on `/` speaks (unmodified FunASR/sherpa clients connect to `/`). */
 export type RootProtocol = 'none' | 'funasr' | 'sherpa';
 
@@ -22,6 +25,13 @@ export interface PoolConfig {
   providers: string[];
   /** How the engine calls onnxruntime on the CPU (engine/model/streaming-encoder-factory.ts). */
   encoderBinding: EncoderBinding;
+  /**
+   * 'auto' (default): beam search with the folder's token LM when Earshot's engine runs a model
+   * folder that ships one (lm.json), else greedy search.
+   */
+  decoding: PoolDecoding;
+  /** Paths kept by beam search. */
+  beam: number;
   /** Most streams in one batched decode call. */
   maxBatch: number;
   /** How often a worker gathers ready streams (like sherpa-onnx's --loop-interval-ms). */
@@ -77,6 +87,8 @@ export function defaultPoolConfig(modelDir = 'models/earshot-en-small'): PoolCon
     threadsPerWorker: 0,
     providers: ['cpu'],
     encoderBinding: 'auto',
+    decoding: 'auto',
+    beam: 8,
     maxBatch: 32,
     loopIntervalMs: 10,
     serial: false,
@@ -125,6 +137,8 @@ export function validatePoolConfig(pool: PoolConfig): PoolConfig {
   if (!isRecognizerEngine(pool.engine)) invalid(`pool.engine must be one of ${RECOGNIZER_ENGINES.join(', ')}, got ${String(pool.engine)}`);
   int('pool.workers', pool.workers, 1, 256);
   int('pool.threadsPerWorker', pool.threadsPerWorker, 0, 256);
+  if (!POOL_DECODINGS.includes(pool.decoding)) invalid(`pool.decoding must be one of ${POOL_DECODINGS.join(', ')}, got ${String(pool.decoding)}`);
+  int('pool.beam', pool.beam, 1, 64);
   int('pool.maxBatch', pool.maxBatch, 1, 4096);
   int('pool.loopIntervalMs', pool.loopIntervalMs, 1, 10_000);
   if (!Array.isArray(pool.providers) || pool.providers.length === 0 || pool.providers.some((p) => typeof p !== 'string' || p === '')) {

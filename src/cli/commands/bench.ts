@@ -42,6 +42,7 @@ export function benchCommand(program: Command): void {
     .option('--threads <n>', 'serve --threads for every variant', int)
     .option('--max-batch <n>', 'serve --max-batch for every variant', int)
     .option('--capacity <n|auto>', 'serve --capacity for every variant (default auto: calibrated)')
+    .option('--decoding <method>', "serve --decoding for every variant: greedy_search compares the serving designs on the same search (sherpa-onnx-node's streaming CTC is greedy); auto adds the shipped token LM to Earshot's", 'greedy_search')
     .option('--serve-arg <args>', 'extra `earshot serve` arguments for every variant (repeatable)', collect, [])
     .option('--out <dir>', 'where the JSON + HTML results go', 'bench/results')
     .option('--tag <name>', 'added to the result file names (e.g. heavy)')

@@ -1,9 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directTranscript, loadRecognizer } from '../../../test-support/direct-transcript.ts';
-import { FIXTURE_MODELS, SPEECH } from '../../../test-support/fixture-paths.ts';
+import { FIXTURE_MODELS, REPO_ROOT, SPEECH } from '../../../test-support/fixture-paths.ts';
 import type { OnlineRecognizer } from '../../engine/recognizer-api.ts';
 import { readWavFile } from '../../serving/wav-reader.ts';
 
@@ -61,6 +62,29 @@ describe('earshot serve + earshot transcribe (child processes)', { timeout: CHIL
     const file = SPEECH.fsdd('8_yweweler_4.wav');
     const { stdout } = await run(process.execPath, [bin, 'transcribe', file, '--model', FIXTURE_MODELS.nemoCtc]);
     expect(stdout.trim()).toBe(await expected(recognizer, file));
+  });
+
+  it("transcribes with the shipped model's token LM by default, greedily when told", async () => {
+    const shipped = join(REPO_ROOT, 'models', 'earshot-en-small');
+    const file = SPEECH.jfk;
+    const audio = await readWavFile(file);
+    const [withLm, greedy] = await Promise.all([
+      loadRecognizer(shipped, { decodingMethod: 'modified_beam_search', maxActivePaths: 8 }),
+      loadRecognizer(shipped),
+    ]);
+    try {
+      const [auto, told] = await Promise.all([
+        run(process.execPath, [bin, 'transcribe', file, '--model', shipped]),
+        run(process.execPath, [bin, 'transcribe', file, '--model', shipped, '--decoding', 'greedy_search']),
+      ]);
+      const lmText = await directTranscript(withLm, audio.sampleRate, audio.samples);
+      const greedyText = await directTranscript(greedy, audio.sampleRate, audio.samples);
+      expect(lmText).not.toBe(greedyText);
+      expect(auto.stdout.trim()).toBe(lmText);
+      expect(told.stdout.trim()).toBe(greedyText);
+    } finally {
+      await Promise.all([withLm.dispose(), greedy.dispose()]);
+    }
   });
 
   it('exits non-zero with a clear error for a missing file or a bad model folder', async () => {

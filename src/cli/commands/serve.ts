@@ -6,7 +6,7 @@ import { StaticTokenAuthenticator } from '../../serving/auth/static-token-authen
 import { RECOGNIZER_ENGINES, type RecognizerEngine } from '../../engine/recognizer-engines.ts';
 import type { EncoderBinding } from '../../engine/model/session-factory.ts';
 import { startLocalServer } from '../../serving/local-server.ts';
-import { defaultServingConfig, withSerialMode, type RootProtocol, type ServingConfig } from '../../serving/serving-config.ts';
+import { defaultServingConfig, withSerialMode, type PoolDecoding, type RootProtocol, type ServingConfig } from '../../serving/serving-config.ts';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 
@@ -23,6 +23,8 @@ export interface ServeFlags {
   threads?: number;
   provider: string[];
   encoderBinding: string;
+  decoding: string;
+  beam: number;
   maxBatch: number;
   loopIntervalMs: number;
   capacity: string;
@@ -71,6 +73,8 @@ export function serveConfigFromFlags(flags: ServeFlags): ServingConfig {
       threadsPerWorker: flags.threads ?? 0,
       providers: flags.provider,
       encoderBinding: flags.encoderBinding as EncoderBinding,
+      decoding: flags.decoding as PoolDecoding,
+      beam: flags.beam,
       maxBatch: flags.maxBatch,
       loopIntervalMs: flags.loopIntervalMs,
     },
@@ -92,6 +96,8 @@ export function serveCommand(program: Command): void {
     .option('--threads <n>', 'intra-op threads per worker (default cores/workers)', intOption)
     .option('--provider <names...>', 'execution providers to try in order, then cpu (env EARSHOT_PROVIDER, comma-separated)', env.EARSHOT_PROVIDER?.split(',') ?? d.pool.providers)
     .option('--encoder-binding <auto|native|onnxruntime-node>', "how the engine calls onnxruntime on the CPU: 'native' keeps model states inside it (native/ort-values), 'auto' where built (env EARSHOT_ENCODER_BINDING)", env.EARSHOT_ENCODER_BINDING ?? d.pool.encoderBinding)
+    .option('--decoding <auto|greedy_search|modified_beam_search>', "search: 'auto' uses beam search with the model folder's token LM (lm.json) where it has one (env EARSHOT_DECODING)", env.EARSHOT_DECODING ?? d.pool.decoding)
+    .option('--beam <n>', 'paths kept by beam search', intOption, d.pool.beam)
     .option('--max-batch <n>', 'most streams in one batched decode call (env EARSHOT_MAX_BATCH)', intOption, Number(env.EARSHOT_MAX_BATCH ?? d.pool.maxBatch))
     .option('--loop-interval-ms <ms>', 'how often each worker gathers ready streams', intOption, d.pool.loopIntervalMs)
     .option('--capacity <n|auto>', "real-time streams decoded at once; 'auto' measures it at start-up (env EARSHOT_CAPACITY)", env.EARSHOT_CAPACITY ?? 'auto')

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { streamFile, type FileStreamResult } from '../../serving/file-stream-client.ts';
 import { startLocalServer, type LocalServer } from '../../serving/local-server.ts';
-import { defaultServingConfig } from '../../serving/serving-config.ts';
+import { defaultServingConfig, type PoolDecoding } from '../../serving/serving-config.ts';
 import { readWavFile } from '../../serving/wav-reader.ts';
 import { AsrError, isAsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
@@ -15,6 +15,7 @@ interface TranscribeFlags {
   json?: boolean;
   realtime?: boolean;
   model: string;
+  decoding: string;
   chunkMs: number;
   parallel: number;
   verbose?: boolean;
@@ -37,6 +38,7 @@ export function transcribeCommand(program: Command): void {
     .option('--json', 'print one JSON line per final: {file, utterance, text, start, end}')
     .option('--realtime', 'send audio at real-time pace (default: as fast as the server takes it)')
     .option('--model <dir>', 'model folder for the embedded gateway (env EARSHOT_MODEL)', process.env.EARSHOT_MODEL ?? DEFAULT_MODEL_DIR)
+    .option('--decoding <auto|greedy_search|modified_beam_search>', "search of the embedded gateway: 'auto' uses the model folder's token LM (lm.json) where it has one (env EARSHOT_DECODING)", process.env.EARSHOT_DECODING ?? 'auto')
     .option('--chunk-ms <ms>', 'audio per WebSocket frame', (v) => Number(v), 100)
     .option('--parallel <n>', 'files streamed at once', (v) => Number(v), DEFAULT_PARALLEL)
     .option('--verbose', 'log the embedded server to stderr')
@@ -47,6 +49,7 @@ export function transcribeCommand(program: Command): void {
         const config = defaultServingConfig(flags.model);
         config.port = 0;
         config.pool.workers = 1;
+        config.pool.decoding = flags.decoding as PoolDecoding;
         config.capacity = Math.max(1, Math.min(files.length, flags.parallel));
         server = await startLocalServer(config, { logger: pino({ level: flags.verbose ? 'info' : 'silent' }, pino.destination(2)) });
         url = server.url;

@@ -5,7 +5,7 @@ import type { EncoderBinding } from '../../engine/model/session-factory.ts';
 import { defaultClusterWorkerConfig } from '../../serving/cluster/cluster-worker.ts';
 import { startWorkerHost } from '../../serving/cluster/worker-host.ts';
 import { redactUrl } from '../../serving/cluster/redis-connection.ts';
-import { defaultPoolConfig, defaultServingConfig } from '../../serving/serving-config.ts';
+import { defaultPoolConfig, defaultServingConfig, type PoolDecoding } from '../../serving/serving-config.ts';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { intArg } from './gateway.ts';
@@ -22,6 +22,8 @@ interface WorkerFlags {
   workers: number;
   providers: string[];
   encoderBinding: string;
+  decoding: string;
+  beam: number;
   maxSessions: number;
   heartbeatMs: number;
   ttlMs: number;
@@ -67,6 +69,8 @@ export function workerCommand(program: Command): void {
     .option('--threads <n>', 'intra-op threads per decoder, 0 = cores / workers', intArg, pool.threadsPerWorker)
     .option('--providers <list...>', 'execution providers tried in order, then cpu', pool.providers)
     .option('--encoder-binding <auto|native|onnxruntime-node>', "how the engine calls onnxruntime on the CPU (env EARSHOT_ENCODER_BINDING)", process.env.EARSHOT_ENCODER_BINDING ?? pool.encoderBinding)
+    .option('--decoding <auto|greedy_search|modified_beam_search>', "search: 'auto' uses beam search with the model folder's token LM (lm.json) where it has one (env EARSHOT_DECODING)", process.env.EARSHOT_DECODING ?? pool.decoding)
+    .option('--beam <n>', 'paths kept by beam search', intArg, pool.beam)
     .option('--max-sessions <n>', 'sessions held at most (absorbs a dead worker\u2019s); 0 = 2 × capacity', intArg, cluster.maxSessions)
     .option('--heartbeat-ms <ms>', 'heartbeat and lease renewal period', intArg, cluster.heartbeatMs)
     .option('--ttl-ms <ms>', 'a worker silent this long is dead and its sessions move (failover time)', intArg, cluster.ttlMs)
@@ -91,6 +95,8 @@ export function workerCommand(program: Command): void {
           threadsPerWorker: flags.threads,
           providers: flags.providers,
           encoderBinding: flags.encoderBinding as EncoderBinding,
+          decoding: flags.decoding as PoolDecoding,
+          beam: flags.beam,
         },
         capacity: capacityArg(flags.capacity),
         endpoint: {

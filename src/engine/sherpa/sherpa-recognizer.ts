@@ -133,6 +133,9 @@ function modelInfoOf(files: ModelFiles): ModelInfo {
  */
 export async function createOnlineRecognizer(input: EngineRecognizerConfigInput): Promise<OnlineRecognizer> {
   const config = resolveRecognizerConfig(input);
+  if (typeof config.lm === 'object') {
+    throw new AsrError(ErrorCode.InvalidConfig, "sherpa-onnx-node's streaming recognizer takes no token n-gram LM; use Earshot's engine");
+  }
   const files = await detectModel(config.modelDir, { preferInt8: config.preferInt8 });
   const sherpa = loadSherpa();
   let native: SherpaNativeRecognizer;

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
-import type { EndpointConfig } from '../../engine/recognizer-api.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LM_CONFIG_FILE } from '../../engine/lm/language-model-config.ts';
+import type { DecodingMethod, EndpointConfig } from '../../engine/recognizer-api.ts';
 import { recognizerModuleUrl } from '../../engine/recognizer-engines.ts';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
@@ -16,9 +19,16 @@ export function recognizerConfigFor(pool: PoolConfig, endpoint?: EndpointConfig)
     providers: pool.providers,
     encoderBinding: pool.encoderBinding,
     numThreads: effectiveThreads(pool),
-    decodingMethod: 'greedy_search',
+    decodingMethod: decodingFor(pool),
+    maxActivePaths: pool.beam,
     ...(endpoint && { endpoint }),
   };
+}
+
+/** The pool's decoding method; 'auto' decodes with the model folder's token LM where there is one. */
+export function decodingFor(pool: PoolConfig): DecodingMethod {
+  if (pool.decoding !== 'auto') return pool.decoding;
+  return pool.engine === 'earshot' && existsSync(join(pool.modelDir, LM_CONFIG_FILE)) ? 'modified_beam_search' : 'greedy_search';
 }
 
 export interface InProcessTransportOptions {

@@ -1,0 +1,82 @@
+/**
+ * Decoding benchmark (not a test): accuracy and CPU cost of the engine's decoding methods on one
+ * model, side by side in one run — greedy search, CTC prefix beam search, and beam search with
+ * the model folder's token n-gram LM (lm.json).
+ *
+ *   npm run bench:decoding -- --list DATA/eval/espeak_heldout.tsv [--model DIR] [--beam 8] [--limit N]
+ *                             [--lm FILE --scale S --bonus B]   (an LM other than lm.json's, for tuning)
+ *
+ * The list is training/synth.py's evaluation TSV: `WAV<TAB>reference` per line, WAV paths
+ * relative to the folder above the list's own (or absolute). Every clip is streamed in 1,600-sample chunks (100 ms at 16 kHz), eight
+ * streams per batched decode (as the gateway drives the engine). CPU time is the process's
+ * (process.cpuUsage), so the difference between methods is what the search costs. "exact" is the
+ * share of clips transcribed without a word error (digit accuracy on a list of single digits).
+ */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createOnlineRecognizer } from '../src/engine/online-recognizer.ts';
+import type { EngineRecognizerConfigInput } from '../src/engine/online-recognizer-config.ts';
+import { REPO_ROOT } from '../test-support/fixture-paths.ts';
+import { engineDecode } from '../test-support/fixtures/engine-decode.ts';
+import { readWav } from '../test-support/fixtures/read-wav.ts';
+import { characterErrors, corpusErrorRate, wordErrors } from '../test-support/word-error-rate.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    list: { type: 'string' },
+    model: { type: 'string', default: join(REPO_ROOT, 'models', 'earshot-en-small') },
+    beam: { type: 'string', default: '8' },
+    limit: { type: 'string' },
+    lm: { type: 'string' },
+    scale: { type: 'string', default: '0.5' },
+    bonus: { type: 'string', default: '1' },
+  },
+});
+if (!args.list) {
+  process.stderr.write('usage: npm run bench:decoding -- --list DATA/eval/LIST.tsv [--model DIR] [--beam 8] [--limit N]\n');
+  process.exit(2);
+}
+
+const root = dirname(dirname(resolve(args.list)));
+const rows = readFileSync(args.list, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => l.split('\t') as [string, string])
+  .slice(0, args.limit ? Number(args.limit) : undefined);
+const clips = rows.map(([wav]) => readWav(resolve(root, wav)));
+const refs = rows.map(([, text]) => text);
+const audioSeconds = clips.reduce((s, c) => s + c.samples.length / c.sampleRate, 0);
+const beam = Number(args.beam);
+
+const methods: [string, Partial<EngineRecognizerConfigInput>][] = [
+  ['greedy_search', { decodingMethod: 'greedy_search' }],
+  [`prefix beam ${beam}, no LM`, { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: 'none' }],
+  args.lm
+    ? [
+        `prefix beam ${beam} + ${args.lm} (scale ${args.scale}, bonus ${args.bonus})`,
+        { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: { model: resolve(args.lm), scale: Number(args.scale), tokenBonus: Number(args.bonus) } },
+      ]
+    : [`prefix beam ${beam} + lm.json`, { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: 'auto' }],
+];
+
+process.stdout.write(
+  `${rows.length} clips, ${audioSeconds.toFixed(0)} s of audio, model ${args.model}\n` +
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${new Date().toISOString()}\n\n` +
+    '| decoding | WER | CER | exact | CPU s per audio s |\n|---|---|---|---|---|\n',
+);
+for (const [name, config] of methods) {
+  const rec = await createOnlineRecognizer({ modelDir: args.model, numThreads: 1, ...config });
+  await engineDecode(rec, clips.slice(0, 8), { chunk: 1600, maxBatch: 8 }); // warm-up
+  const before = process.cpuUsage();
+  const results = await engineDecode(rec, clips, { chunk: 1600, maxBatch: 8 });
+  const cpu = process.cpuUsage(before);
+  await rec.dispose();
+  const hyps = results.map((r) => r.text);
+  const wer = corpusErrorRate(refs, hyps, wordErrors);
+  const cer = corpusErrorRate(refs, hyps, characterErrors);
+  const exact = refs.filter((r, i) => wordErrors(r, hyps[i]).errors === 0).length / refs.length;
+  const rtf = (cpu.user + cpu.system) / 1e6 / audioSeconds;
+  process.stdout.write(`| ${name} | ${(wer * 100).toFixed(1)}% | ${(cer * 100).toFixed(1)}% | ${(exact * 100).toFixed(1)}% | ${rtf.toFixed(4)} |\n`);
+}

@@ -1,0 +1,160 @@
+import type { NgramLm } from '../lm/ngram-lm.ts';
+import { argmax, logAdd } from './log-prob-math.ts';
+import type { DecodedPath, SearchDecoder } from './search-decoder.ts';
+
+/** Shallow fusion: each emitted token adds `scale · ln P_lm(token | history) + tokenBonus`. */
+export interface CtcLmFusion {
+  lm: NgramLm;
+  scale: number;
+  tokenBonus: number;
+}
+
+/** One token sequence of the search; its parents are its prefixes. */
+interface Prefix {
+  readonly id: number;
+  readonly parent: Prefix | null;
+  readonly token: number;
+  /** Encoder output frame (from the segment start) where the token was first emitted. */
+  readonly frame: number;
+  readonly lmState: number;
+  /** What the LM added for this token (0 without an LM). */
+  readonly lmBonus: number;
+}
+
+/** A live path: a prefix with its CTC probability split by the last frame's symbol. */
+interface Beam {
+  prefix: Prefix;
+  /** log P(prefix, last frame blank) and log P(prefix, last frame its last token), LM bonuses included. */
+  blank: number;
+  nonBlank: number;
+}
+
+export interface CtcPrefixBeamState {
+  beams: Beam[];
+  /** Consecutive frames whose most probable symbol is blank (drives endpointing, as in greedy). */
+  trailingBlanks: number;
+  frameOffset: number;
+}
+
+/** Tokens less probable than e^-8 (0.03%) in a frame are not tried as extensions. */
+const MIN_EXTENSION_LOG_PROB = -8;
+
+/**
+ * CTC prefix beam search (Hannun et al. 2014) over streaming chunks, with an optional token n-gram
+ * LM fused in: paths are token sequences, scored by the sum over their CTC alignments; the
+ * `beam` best survive each frame. Without an LM and with beam 1 it is greedy search.
+ * The scoring matches training/lm_probe.py, where the LM weights were measured.
+ */
+export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamState> {
+  private nextId = 1;
+
+  constructor(
+    private readonly blankId: number,
+    private readonly beam: number,
+    private readonly fusion: CtcLmFusion | null,
+  ) {}
+
+  initial(): CtcPrefixBeamState {
+    const root: Prefix = { id: 0, parent: null, token: -1, frame: -1, lmState: this.fusion?.lm.startState ?? 0, lmBonus: 0 };
+    return { beams: [{ prefix: root, blank: 0, nonBlank: -Infinity }], trailingBlanks: 0, frameOffset: 0 };
+  }
+
+  async decode(output: Float32Array, frames: number, vocab: number, states: CtcPrefixBeamState[]): Promise<void> {
+    const logProbs = new Float64Array(vocab);
+    states.forEach((s, b) => {
+      for (let t = 0; t < frames; t++) {
+        const row = (b * frames + t) * vocab;
+        logSoftmax(output, row, vocab, logProbs);
+        s.trailingBlanks = argmax(output, row, vocab) === this.blankId ? s.trailingBlanks + 1 : 0;
+        s.beams = this.step(s.beams, logProbs, t + s.frameOffset);
+      }
+      s.frameOffset += frames;
+    });
+  }
+
+  private step(beams: Beam[], lp: Float64Array, frame: number): Beam[] {
+    const blank = this.blankId;
+    const candidates: number[] = [];
+    for (let c = 0; c < lp.length; c++) if (c !== blank && lp[c] > MIN_EXTENSION_LOG_PROB) candidates.push(c);
+
+    // A prefix extended by a token is the same path whether it was already live or is new this frame.
+    const live = new Map<number, Prefix>();
+    for (const { prefix } of beams) if (prefix.parent) live.set(childKey(prefix.parent, prefix.token, lp.length), prefix);
+    const next = new Map<Prefix, Beam>();
+    const at = (prefix: Prefix): Beam => {
+      let beam = next.get(prefix);
+      if (!beam) next.set(prefix, (beam = { prefix, blank: -Infinity, nonBlank: -Infinity }));
+      return beam;
+    };
+    for (const { prefix, blank: pb, nonBlank: pnb } of beams) {
+      const total = logAdd(pb, pnb);
+      const same = at(prefix);
+      same.blank = logAdd(same.blank, total + lp[blank]);
+      if (prefix.parent) same.nonBlank = logAdd(same.nonBlank, pnb + lp[prefix.token]);
+      for (const c of candidates) {
+        const key = childKey(prefix, c, lp.length);
+        let child = live.get(key);
+        if (!child) live.set(key, (child = this.extend(prefix, c, frame)));
+        const ext = at(child);
+        // A repeated token needs a blank between the two, else it is the same emission.
+        const from = prefix.parent && c === prefix.token ? pb : total;
+        ext.nonBlank = logAdd(ext.nonBlank, from + lp[c] + child.lmBonus);
+      }
+    }
+    return [...next.values()].sort((x, y) => logAdd(y.blank, y.nonBlank) - logAdd(x.blank, x.nonBlank)).slice(0, this.beam);
+  }
+
+  private extend(parent: Prefix, token: number, frame: number): Prefix {
+    let lmState = 0;
+    let lmBonus = 0;
+    if (this.fusion) {
+      const step = this.fusion.lm.score(parent.lmState, token);
+      lmState = step.next;
+      lmBonus = this.fusion.scale * step.logProb + this.fusion.tokenBonus;
+    }
+    return { id: this.nextId++, parent, token, frame, lmState, lmBonus };
+  }
+
+  /** The best path, counting the LM's end-of-sentence probability as a finished segment would. */
+  best(s: CtcPrefixBeamState): DecodedPath {
+    let bestBeam = s.beams[0];
+    let bestScore = -Infinity;
+    for (const beam of s.beams) {
+      const end = this.fusion ? this.fusion.scale * this.fusion.lm.endLogProb(beam.prefix.lmState) : 0;
+      const score = logAdd(beam.blank, beam.nonBlank) + end;
+      if (score > bestScore) {
+        bestScore = score;
+        bestBeam = beam;
+      }
+    }
+    const tokens: number[] = [];
+    const frames: number[] = [];
+    for (let p: Prefix | null = bestBeam.prefix; p?.parent; p = p.parent) {
+      tokens.push(p.token);
+      frames.push(p.frame);
+    }
+    return { tokens: tokens.reverse(), frames: frames.reverse(), trailingBlanks: s.trailingBlanks };
+  }
+
+  reset(): CtcPrefixBeamState {
+    return this.initial();
+  }
+
+  segmentHasTokens(s: CtcPrefixBeamState): boolean {
+    return this.best(s).tokens.length > 0;
+  }
+}
+
+function childKey(parent: Prefix, token: number, vocab: number): number {
+  return parent.id * vocab + token;
+}
+
+/** Natural-log softmax of one row, in double (the model may emit logits or log-probabilities). */
+function logSoftmax(values: Float32Array, start: number, length: number, out: Float64Array): void {
+  let max = -Infinity;
+  for (let i = 0; i < length; i++) max = Math.max(max, values[start + i]);
+  let sum = 0;
+  for (let i = 0; i < length; i++) sum += Math.exp(values[start + i] - max);
+  const offset = max + Math.log(sum);
+  for (let i = 0; i < length; i++) out[i] = values[start + i] - offset;
+}
