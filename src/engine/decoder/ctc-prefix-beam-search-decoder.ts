@@ -27,6 +27,8 @@ interface Beam {
   /** log P(prefix, last frame blank) and log P(prefix, last frame its last token), LM bonuses included. */
   blank: number;
   nonBlank: number;
+  /** Their log-sum, set when the frame's paths are ranked. */
+  total: number;
 }
 
 export interface CtcPrefixBeamState {
@@ -56,7 +58,7 @@ export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamSt
 
   initial(): CtcPrefixBeamState {
     const root: Prefix = { id: 0, parent: null, token: -1, frame: -1, lmState: this.fusion?.lm.startState ?? 0, lmBonus: 0 };
-    return { beams: [{ prefix: root, blank: 0, nonBlank: -Infinity }], trailingBlanks: 0, frameOffset: 0 };
+    return { beams: [{ prefix: root, blank: 0, nonBlank: -Infinity, total: 0 }], trailingBlanks: 0, frameOffset: 0 };
   }
 
   async decode(output: Float32Array, frames: number, vocab: number, states: CtcPrefixBeamState[]): Promise<void> {
@@ -83,11 +85,10 @@ export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamSt
     const next = new Map<Prefix, Beam>();
     const at = (prefix: Prefix): Beam => {
       let beam = next.get(prefix);
-      if (!beam) next.set(prefix, (beam = { prefix, blank: -Infinity, nonBlank: -Infinity }));
+      if (!beam) next.set(prefix, (beam = { prefix, blank: -Infinity, nonBlank: -Infinity, total: -Infinity }));
       return beam;
     };
-    for (const { prefix, blank: pb, nonBlank: pnb } of beams) {
-      const total = logAdd(pb, pnb);
+    for (const { prefix, blank: pb, nonBlank: pnb, total } of beams) {
       const same = at(prefix);
       same.blank = logAdd(same.blank, total + lp[blank]);
       if (prefix.parent) same.nonBlank = logAdd(same.nonBlank, pnb + lp[prefix.token]);
@@ -101,7 +102,9 @@ export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamSt
         ext.nonBlank = logAdd(ext.nonBlank, from + lp[c] + child.lmBonus);
       }
     }
-    return [...next.values()].sort((x, y) => logAdd(y.blank, y.nonBlank) - logAdd(x.blank, x.nonBlank)).slice(0, this.beam);
+    const ranked = [...next.values()];
+    for (const b of ranked) b.total = logAdd(b.blank, b.nonBlank);
+    return ranked.sort((x, y) => y.total - x.total).slice(0, this.beam);
   }
 
   private extend(parent: Prefix, token: number, frame: number): Prefix {
@@ -121,7 +124,7 @@ export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamSt
     let bestScore = -Infinity;
     for (const beam of s.beams) {
       const end = this.fusion ? this.fusion.scale * this.fusion.lm.endLogProb(beam.prefix.lmState) : 0;
-      const score = logAdd(beam.blank, beam.nonBlank) + end;
+      const score = beam.total + end;
       if (score > bestScore) {
         bestScore = score;
         bestBeam = beam;

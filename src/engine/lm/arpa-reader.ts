@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+import { IntKeyTable } from './int-key-table.ts';
 import { NgramLm } from './ngram-lm.ts';
 
 const gunzipAsync = promisify(gunzip);
@@ -55,7 +56,7 @@ export function parseArpa(text: string, tokenId: (word: string) => number | unde
   const states = 1 + counts.slice(0, -1).reduce((a, b) => a + b, 0);
   const wordCount = counts[0];
   const words = new Map<string, number>();
-  const entries = new Map<number, number>();
+  const entries = new IntKeyTable(total);
   const entryLogProb = new Float64Array(total);
   const entryNext = new Int32Array(total);
   const backoff = new Float64Array(states);
@@ -68,7 +69,7 @@ export function parseArpa(text: string, tokenId: (word: string) => number | unde
     let s = 0;
     for (let k = from; k < to && s >= 0; k++) {
       const e = entries.get(s * wordCount + ws[k]);
-      s = e === undefined || e >= states - 1 ? -1 : entryNext[e];
+      s = e < 0 || e >= states - 1 ? -1 : entryNext[e];
     }
     return s;
   };
@@ -103,10 +104,9 @@ export function parseArpa(text: string, tokenId: (word: string) => number | unde
       }
       const context = stateOf(ids, 0, n - 1);
       if (context < 0) bad(`the ${n}-gram '${f.slice(1, n + 1).join(' ')}' has no ${n - 1}-gram for its history`);
-      const key = context * wordCount + ids[n - 1];
-      if (entries.has(key)) bad(`the ${n}-gram '${f.slice(1, n + 1).join(' ')}' is listed twice`);
-      const e = entryCount++;
-      entries.set(key, e);
+      const e = entryCount;
+      if (!entries.add(context * wordCount + ids[n - 1], e)) bad(`the ${n}-gram '${f.slice(1, n + 1).join(' ')}' is listed twice`);
+      entryCount++;
       entryLogProb[e] = logProb * LN10;
       if (n < order) {
         // Entries of shorter n-grams come first, so e < states − 1: their next state is their own.
@@ -133,7 +133,7 @@ export function parseArpa(text: string, tokenId: (word: string) => number | unde
     if (t !== undefined && t >= 0 && t < tokenCount) tokenWord[t] = id;
   }
   const unk = words.get('<unk>');
-  const unknownLogProb = unk === undefined ? UNKNOWN_FLOOR : entryLogProb[entries.get(unk) as number];
+  const unknownLogProb = unk === undefined ? UNKNOWN_FLOOR : entryLogProb[entries.get(unk)];
   return new NgramLm({
     order,
     wordCount,
@@ -142,7 +142,7 @@ export function parseArpa(text: string, tokenId: (word: string) => number | unde
     entryNext,
     backoff,
     parent,
-    startState: order > 1 ? entryNext[entries.get(start as number) as number] : 0,
+    startState: order > 1 ? entryNext[entries.get(start as number)] : 0,
     endWord: end as number,
     tokenWord,
     unknownLogProb,

@@ -6,13 +6,15 @@ export interface LmStep {
   next: number;
 }
 
+import type { IntKeyTable } from './int-key-table.ts';
+
 /** The parts of a back-off n-gram model, indexed for lookup (built by arpa-reader.ts). */
 export interface NgramTables {
   order: number;
   /** Distinct words of the model; an entry's key is `state * wordCount + word`. */
   wordCount: number;
   /** (context state, word) key → index into entryLogProb / entryNext. */
-  entries: Map<number, number>;
+  entries: IntKeyTable;
   entryLogProb: Float64Array;
   entryNext: Int32Array;
   /** Per state: natural-log back-off weight, and the state of its history without the oldest word (−1 for the empty history, state 0). */
@@ -66,7 +68,7 @@ export class NgramLm {
     let penalty = 0;
     for (let s = state; s >= 0; s = parent[s]) {
       const entry = entries.get(s * wordCount + word);
-      if (entry !== undefined) return { logProb: penalty + this.t.entryLogProb[entry], next: this.t.entryNext[entry] };
+      if (entry >= 0) return { logProb: penalty + this.t.entryLogProb[entry], next: this.t.entryNext[entry] };
       penalty += backoff[s];
     }
     // A word with no unigram (only `<s>` in a well-formed file): never predicted.
