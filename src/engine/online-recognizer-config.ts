@@ -39,6 +39,7 @@ export const DEFAULT_RECOGNIZER_CONFIG: Omit<EngineRecognizerConfig, 'modelDir'>
   decodingMethod: 'greedy_search',
   maxActivePaths: 4,
   lm: 'auto',
+  hotwordsScore: 2,
   endpoint: DEFAULT_ENDPOINT_CONFIG,
   preferInt8: false,
   blankPenalty: 0,
@@ -78,6 +79,7 @@ export function validateRecognizerConfig(c: EngineRecognizerConfig): void {
     const lm = languageModelSchema.safeParse(c.lm);
     if (!lm.success) fail(`lm must be 'auto', 'none' or {model, scale >= 0, tokenBonus}: ${z.prettifyError(lm.error)}`);
   }
+  if (!Number.isFinite(c.hotwordsScore) || c.hotwordsScore < 0 || c.hotwordsScore > 20) fail(`hotwordsScore must be a number in [0, 20], got ${c.hotwordsScore}`);
   if (typeof c.preferInt8 !== 'boolean') fail('preferInt8 must be a boolean');
   if (!Number.isFinite(c.blankPenalty) || c.blankPenalty < 0) fail(`blankPenalty must be a number >= 0, got ${c.blankPenalty}`);
   if (!SPECTRUM_BACKENDS.includes(c.fbankBackend)) fail(`fbankBackend must be one of ${SPECTRUM_BACKENDS.join(', ')}, got ${String(c.fbankBackend)}`);

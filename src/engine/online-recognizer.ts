@@ -2,6 +2,7 @@ import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
 import { CtcGreedyDecoder } from './decoder/ctc-greedy-decoder.ts';
 import { CtcPrefixBeamSearchDecoder } from './decoder/ctc-prefix-beam-search-decoder.ts';
+import { HotwordGraph } from './decoder/hotword-graph.ts';
 import { ModifiedBeamSearchDecoder } from './decoder/modified-beam-search-decoder.ts';
 import type { SearchDecoder } from './decoder/search-decoder.ts';
 import { SymbolTable } from './decoder/symbol-table.ts';
@@ -19,7 +20,7 @@ import {
   resolveRecognizerConfig,
 } from './online-recognizer-config.ts';
 import { EngineStream } from './online-stream.ts';
-import type { ModelInfo, OnlineRecognizer, OnlineStream, RecognitionResult } from './recognizer-api.ts';
+import type { ModelInfo, OnlineRecognizer, OnlineStream, RecognitionResult, StreamOptions } from './recognizer-api.ts';
 
 const SAMPLE_RATE = 16000;
 const FRAME_SHIFT_S = 0.01;
@@ -95,9 +96,10 @@ class EngineRecognizer implements OnlineRecognizer {
     this.encoderBinding = enc.binding;
   }
 
-  createStream(): OnlineStream {
+  createStream(options: StreamOptions = {}): OnlineStream {
     const enc = this.model.encoder;
-    return new EngineStream(this, SAMPLE_RATE, enc.featureDim, enc.initStates(), this.search.initial(), this.spectrum);
+    const hotwords = options.hotwords?.length ? new HotwordGraph(options.hotwords, this.symbols, this.config.hotwordsScore) : undefined;
+    return new EngineStream(this, SAMPLE_RATE, enc.featureDim, enc.initStates(), this.search.initial(hotwords), this.spectrum);
   }
 
   isReady(stream: OnlineStream): boolean {

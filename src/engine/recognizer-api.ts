@@ -46,6 +46,8 @@ export interface OnlineRecognizerConfig {
    */
   lm: LanguageModelConfig | 'auto' | 'none';
   endpoint: EndpointConfig;
+  /** Bonus per character of a hotword spelled by a beam-search path (natural log). */
+  hotwordsScore: number;
 }
 
 export interface RecognitionResult {
@@ -78,13 +80,21 @@ export interface ModelInfo {
   vocabSize: number;
 }
 
+export interface StreamOptions {
+  hotwords?: readonly string[];
+}
+
 export interface OnlineRecognizer {
   readonly modelInfo: ModelInfo;
   /** The execution provider really in use (e.g. 'cpu', 'webgpu'). */
   readonly provider: string;
   /** How the engine's encoder calls onnxruntime ('native' or 'onnxruntime-node'); absent for other engines. */
   readonly encoderBinding?: string;
-  createStream(): OnlineStream;
+  /**
+   * A new stream. `hotwords` (words or phrases) bias a beam search towards spelling them; greedy
+   * search and engines without contextual biasing ignore them.
+   */
+  createStream(options?: StreamOptions): OnlineStream;
   /** True when the stream has enough frames for one encoder call. */
   isReady(stream: OnlineStream): boolean;
   /** Runs ONE batched encoder call over all given ready streams. */

@@ -6,6 +6,8 @@ import { trainingPython } from '../../../test-support/training-python.ts';
 import { readArpaFile } from '../lm/arpa-reader.ts';
 import { CtcGreedyDecoder } from './ctc-greedy-decoder.ts';
 import { CtcPrefixBeamSearchDecoder, type CtcPrefixBeamState } from './ctc-prefix-beam-search-decoder.ts';
+import { HotwordGraph } from './hotword-graph.ts';
+import { SymbolTable } from './symbol-table.ts';
 
 /** Rows of probabilities → a flat log-probability matrix (frames × vocab). */
 function logRows(rows: number[][]): Float32Array {
@@ -68,7 +70,7 @@ describe('CtcPrefixBeamSearchDecoder', () => {
     const s = await decodeInChunks(d, m, 3, 4);
     expect(d.best(s)).toEqual({ tokens: [0, 0], frames: [0, 3], trailingBlanks: 2 });
     expect(d.segmentHasTokens(s)).toBe(true);
-    expect(d.segmentHasTokens(d.reset())).toBe(false);
+    expect(d.segmentHasTokens(d.reset(s))).toBe(false);
   });
 
   it('gives the same path whether a stream comes in one call, in chunks, or batched with others', async () => {
@@ -131,5 +133,48 @@ print(json.dumps(out))
       // The LM changes the result on some utterances, so the comparison above covers the fusion.
       expect(differs).toBeGreaterThan(5);
     });
+  });
+});
+
+describe('CtcPrefixBeamSearchDecoder with hotwords', () => {
+  // tokens: ▁c=0, a=1, t=2, ▁k=3, blank=4
+  const PIECES = ['▁c', 'a', 't', '▁k', '<blk>'];
+  const symbols = SymbolTable.parse(PIECES.map((p, i) => `${p} ${i}`).join('\n'));
+  // The audio says "kat" a little more than "cat": ▁k 0.55 vs ▁c 0.45, then a, t.
+  const m = logRows([
+    [0.45, 0.0, 0.0, 0.55, 0.0].map((p) => p || 1e-6),
+    [1e-6, 0.98, 1e-6, 1e-6, 0.02],
+    [1e-6, 1e-6, 0.98, 1e-6, 0.02],
+    [1e-6, 1e-6, 1e-6, 1e-6, 1],
+  ]);
+
+  it('spells a hotword where the audio is close to it, and never where it is not', async () => {
+    const d = new CtcPrefixBeamSearchDecoder(4, 4, null);
+    const plain = d.initial();
+    await d.decode(m, 4, 5, [plain]);
+    expect(d.best(plain).tokens).toEqual([3, 1, 2]);
+    const biased = d.initial(new HotwordGraph(['cat'], symbols, 1));
+    await d.decode(m, 4, 5, [biased]);
+    expect(d.best(biased).tokens).toEqual([0, 1, 2]);
+    // After a reset the stream still has its hotwords.
+    const again = d.reset(biased);
+    await d.decode(m, 4, 5, [again]);
+    expect(d.best(again).tokens).toEqual([0, 1, 2]);
+    // A hotword the audio does not resemble changes nothing.
+    const other = d.initial(new HotwordGraph(['tact'], symbols, 1));
+    await d.decode(m, 4, 5, [other]);
+    expect(d.best(other).tokens).toEqual([3, 1, 2]);
+  });
+
+  it('does not keep the bonus of a hotword that is only partly spelled when the segment ends', async () => {
+    // Two frames: "▁c a" (the start of "cat") against "▁k a"; the hotword never completes.
+    const short = logRows([
+      [0.45, 1e-6, 1e-6, 0.55, 1e-6],
+      [1e-6, 0.98, 1e-6, 1e-6, 0.02],
+    ]);
+    const d = new CtcPrefixBeamSearchDecoder(4, 4, null);
+    const s = d.initial(new HotwordGraph(['cat'], symbols, 1));
+    await d.decode(short, 2, 5, [s]);
+    expect(d.best(s).tokens).toEqual([3, 1]);
   });
 });

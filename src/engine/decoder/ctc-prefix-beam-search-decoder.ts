@@ -1,4 +1,5 @@
 import type { NgramLm } from '../lm/ngram-lm.ts';
+import type { HotwordGraph, HotwordNode } from './hotword-graph.ts';
 import { argmax, logAdd } from './log-prob-math.ts';
 import type { DecodedPath, SearchDecoder } from './search-decoder.ts';
 
@@ -17,8 +18,10 @@ interface Prefix {
   /** Encoder output frame (from the segment start) where the token was first emitted. */
   readonly frame: number;
   readonly lmState: number;
-  /** What the LM added for this token (0 without an LM). */
-  readonly lmBonus: number;
+  /** Where the path stands in the stream's hotword graph (null without hotwords). */
+  readonly hot: HotwordNode | null;
+  /** What the LM and the hotwords added for this token (0 without either). */
+  readonly bonus: number;
 }
 
 /** A live path: a prefix with its CTC probability split by the last frame's symbol. */
@@ -33,6 +36,7 @@ interface Beam {
 
 export interface CtcPrefixBeamState {
   beams: Beam[];
+  hotwords: HotwordGraph | null;
   /** Consecutive frames whose most probable symbol is blank (drives endpointing, as in greedy). */
   trailingBlanks: number;
   frameOffset: number;
@@ -56,9 +60,17 @@ export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamSt
     private readonly fusion: CtcLmFusion | null,
   ) {}
 
-  initial(): CtcPrefixBeamState {
-    const root: Prefix = { id: 0, parent: null, token: -1, frame: -1, lmState: this.fusion?.lm.startState ?? 0, lmBonus: 0 };
-    return { beams: [{ prefix: root, blank: 0, nonBlank: -Infinity, total: 0 }], trailingBlanks: 0, frameOffset: 0 };
+  initial(hotwords?: HotwordGraph): CtcPrefixBeamState {
+    const root: Prefix = {
+      id: 0,
+      parent: null,
+      token: -1,
+      frame: -1,
+      lmState: this.fusion?.lm.startState ?? 0,
+      hot: hotwords?.root ?? null,
+      bonus: 0,
+    };
+    return { beams: [{ prefix: root, blank: 0, nonBlank: -Infinity, total: 0 }], hotwords: hotwords ?? null, trailingBlanks: 0, frameOffset: 0 };
   }
 
   async decode(output: Float32Array, frames: number, vocab: number, states: CtcPrefixBeamState[]): Promise<void> {
@@ -68,13 +80,13 @@ export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamSt
         const row = (b * frames + t) * vocab;
         logSoftmax(output, row, vocab, logProbs);
         s.trailingBlanks = argmax(output, row, vocab) === this.blankId ? s.trailingBlanks + 1 : 0;
-        s.beams = this.step(s.beams, logProbs, t + s.frameOffset);
+        s.beams = this.step(s, logProbs, t + s.frameOffset);
       }
       s.frameOffset += frames;
     });
   }
 
-  private step(beams: Beam[], lp: Float64Array, frame: number): Beam[] {
+  private step({ beams, hotwords }: CtcPrefixBeamState, lp: Float64Array, frame: number): Beam[] {
     const blank = this.blankId;
     const candidates: number[] = [];
     for (let c = 0; c < lp.length; c++) if (c !== blank && lp[c] > MIN_EXTENSION_LOG_PROB) candidates.push(c);
@@ -95,11 +107,11 @@ export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamSt
       for (const c of candidates) {
         const key = childKey(prefix, c, lp.length);
         let child = live.get(key);
-        if (!child) live.set(key, (child = this.extend(prefix, c, frame)));
+        if (!child) live.set(key, (child = this.extend(prefix, c, frame, hotwords)));
         const ext = at(child);
         // A repeated token needs a blank between the two, else it is the same emission.
         const from = prefix.parent && c === prefix.token ? pb : total;
-        ext.nonBlank = logAdd(ext.nonBlank, from + lp[c] + child.lmBonus);
+        ext.nonBlank = logAdd(ext.nonBlank, from + lp[c] + child.bonus);
       }
     }
     const ranked = [...next.values()];
@@ -107,24 +119,33 @@ export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamSt
     return ranked.sort((x, y) => y.total - x.total).slice(0, this.beam);
   }
 
-  private extend(parent: Prefix, token: number, frame: number): Prefix {
+  private extend(parent: Prefix, token: number, frame: number, hotwords: HotwordGraph | null): Prefix {
     let lmState = 0;
-    let lmBonus = 0;
+    let bonus = 0;
     if (this.fusion) {
       const step = this.fusion.lm.score(parent.lmState, token);
       lmState = step.next;
-      lmBonus = this.fusion.scale * step.logProb + this.fusion.tokenBonus;
+      bonus = this.fusion.scale * step.logProb + this.fusion.tokenBonus;
     }
-    return { id: this.nextId++, parent, token, frame, lmState, lmBonus };
+    let hot: HotwordNode | null = null;
+    if (hotwords && parent.hot) {
+      const step = hotwords.step(parent.hot, token);
+      hot = step.next;
+      bonus += step.delta;
+    }
+    return { id: this.nextId++, parent, token, frame, lmState, hot, bonus };
   }
 
-  /** The best path, counting the LM's end-of-sentence probability as a finished segment would. */
+  /**
+   * The best path, scored as a finished segment would be: with the LM's end-of-sentence
+   * probability, and without the bonus of a hotword that is only partly spelled.
+   */
   best(s: CtcPrefixBeamState): DecodedPath {
     let bestBeam = s.beams[0];
     let bestScore = -Infinity;
     for (const beam of s.beams) {
       const end = this.fusion ? this.fusion.scale * this.fusion.lm.endLogProb(beam.prefix.lmState) : 0;
-      const score = beam.total + end;
+      const score = beam.total + end - (beam.prefix.hot?.carried ?? 0);
       if (score > bestScore) {
         bestScore = score;
         bestBeam = beam;
@@ -139,8 +160,8 @@ export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamSt
     return { tokens: tokens.reverse(), frames: frames.reverse(), trailingBlanks: s.trailingBlanks };
   }
 
-  reset(): CtcPrefixBeamState {
-    return this.initial();
+  reset(s: CtcPrefixBeamState): CtcPrefixBeamState {
+    return this.initial(s.hotwords ?? undefined);
   }
 
   segmentHasTokens(s: CtcPrefixBeamState): boolean {

@@ -1,3 +1,5 @@
+import type { HotwordGraph } from './hotword-graph.ts';
+
 /** The best path of one stream's current segment. */
 export interface DecodedPath {
   /** Emitted token ids (no context, no blanks). */
@@ -13,7 +15,8 @@ export interface DecodedPath {
  * owned by the stream and replaced on reset.
  */
 export interface SearchDecoder<S> {
-  initial(): S;
+  /** A new stream's state; `hotwords` biases the searches that support it (beam search over CTC). */
+  initial(hotwords?: HotwordGraph): S;
   /** output: (N, frames, dim) for the N streams whose states are given, in that order. */
   decode(output: Float32Array, frames: number, dim: number, states: S[]): Promise<void>;
   best(state: S): DecodedPath;
