@@ -13,15 +13,14 @@
  * is what the search costs. "exact" is the
  * share of clips transcribed without a word error (digit accuracy on a list of single digits).
  */
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOnlineRecognizer } from '../src/engine/online-recognizer.ts';
 import type { EngineRecognizerConfigInput } from '../src/engine/online-recognizer-config.ts';
 import { REPO_ROOT } from '../test-support/fixture-paths.ts';
+import { readEvalList } from './audio/eval-list.ts';
 import { engineDecode } from '../test-support/fixtures/engine-decode.ts';
-import { readWav } from '../test-support/fixtures/read-wav.ts';
 import { characterErrors, corpusErrorRate, wordErrors } from '../test-support/word-error-rate.ts';
 
 const { values: args } = parseArgs({
@@ -41,14 +40,9 @@ if (!args.list) {
   process.exit(2);
 }
 
-const root = dirname(dirname(resolve(args.list)));
-const rows = readFileSync(args.list, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => l.split('\t') as [string, string])
-  .slice(0, args.limit ? Number(args.limit) : undefined);
-const clips = rows.map(([wav]) => readWav(resolve(root, wav)));
-const refs = rows.map(([, text]) => text);
+const rows = readEvalList(args.list).slice(0, args.limit ? Number(args.limit) : undefined);
+const clips = rows.map((r) => r.clip);
+const refs = rows.map((r) => r.text);
 const audioSeconds = clips.reduce((s, c) => s + c.samples.length / c.sampleRate, 0);
 const beam = Number(args.beam);
 const repeats = Number(args.repeats);

@@ -9,14 +9,13 @@
  * breaks where the word is not said. Reported per bonus: corpus WER, and how many of the hotwords
  * come out right (recall), with the search of the model folder (lm.json where it has one).
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOnlineRecognizer } from '../src/engine/online-recognizer.ts';
 import type { OnlineRecognizer } from '../src/engine/recognizer-api.ts';
 import { REPO_ROOT } from '../test-support/fixture-paths.ts';
+import { readEvalList } from './audio/eval-list.ts';
 import { drain } from '../test-support/fixtures/engine-decode.ts';
-import { readWav } from '../test-support/fixtures/read-wav.ts';
 import { tailPadding } from '../test-support/fixtures/sherpa-reference.ts';
 import { corpusErrorRate, normalizeWords, wordErrors } from '../test-support/word-error-rate.ts';
 
@@ -32,14 +31,9 @@ if (!args.list) {
   process.stderr.write('usage: npm run bench:hotwords -- --list DATA/eval/LIST.tsv [--model DIR] [--scores 0,1,2]\n');
   process.exit(2);
 }
-const root = dirname(dirname(resolve(args.list)));
-const rows = readFileSync(args.list, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => l.split('\t') as [string, string])
-  .map(([wav, text]) => ({ wav, text, word: normalizeWords(text).filter((w) => /^[a-z]{6,}$/.test(w)).sort((a, b) => b.length - a.length)[0] }))
-  .filter((r) => r.word !== undefined);
-const clips = rows.map((r) => readWav(resolve(root, r.wav)));
+const rarest = (text: string): string | undefined => normalizeWords(text).filter((w) => /^[a-z]{6,}$/.test(w)).sort((a, b) => b.length - a.length)[0];
+const rows = readEvalList(args.list, (text) => rarest(text) !== undefined).map((r) => ({ ...r, word: rarest(r.text) as string }));
+const clips = rows.map((r) => r.clip);
 const refs = rows.map((r) => r.text);
 
 /** Decodes every clip with its own hotword list, eight streams per batch. */

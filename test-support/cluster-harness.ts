@@ -3,12 +3,13 @@ import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { DEFAULT_ENDPOINT_CONFIG } from '../src/engine/endpoint.ts';
 import { createOnlineRecognizer } from '../src/engine/online-recognizer.ts';
-import type { EndpointConfig, OnlineRecognizer } from '../src/engine/recognizer-api.ts';
+import type { EngineRecognizerConfigInput } from '../src/engine/online-recognizer-config.ts';
+import type { EndpointConfig, OnlineRecognizer, StreamOptions } from '../src/engine/recognizer-api.ts';
 import { startClusterGateway, type ClusterGateway } from '../src/serving/cluster/cluster-gateway.ts';
 import { defaultClusterWorkerConfig } from '../src/serving/cluster/cluster-worker.ts';
 import { defaultGatewayLinkConfig } from '../src/serving/cluster/gateway-link.ts';
 import { startWorkerHost, type WorkerHost } from '../src/serving/cluster/worker-host.ts';
-import { defaultPoolConfig, defaultServingConfig, type ServingConfig } from '../src/serving/serving-config.ts';
+import { defaultPoolConfig, defaultServingConfig, type PoolConfig, type ServingConfig } from '../src/serving/serving-config.ts';
 import type { WavAudio } from '../src/serving/wav-reader.ts';
 import { FIXTURE_MODELS } from './fixture-paths.ts';
 
@@ -24,13 +25,13 @@ export const CLUSTER_ENDPOINT: EndpointConfig = { ...DEFAULT_ENDPOINT_CONFIG, ru
 const silent = pino({ level: 'silent' });
 const BIN = new URL('../bin/earshot.js', import.meta.url).pathname;
 
-export function loadClusterRecognizer(): Promise<OnlineRecognizer> {
-  return createOnlineRecognizer({ modelDir: CLUSTER_MODEL, providers: ['cpu'], numThreads: 1, endpoint: CLUSTER_ENDPOINT });
+export function loadClusterRecognizer(options: Partial<EngineRecognizerConfigInput> = {}): Promise<OnlineRecognizer> {
+  return createOnlineRecognizer({ modelDir: CLUSTER_MODEL, providers: ['cpu'], numThreads: 1, endpoint: CLUSTER_ENDPOINT, ...options });
 }
 
 /** What the batch scheduler reports for one stream: non-empty finals at endpoints, then the last one. */
-export async function directFinals(recognizer: OnlineRecognizer, audio: WavAudio): Promise<string[]> {
-  const stream = recognizer.createStream();
+export async function directFinals(recognizer: OnlineRecognizer, audio: WavAudio, options?: StreamOptions): Promise<string[]> {
+  const stream = recognizer.createStream(options);
   stream.acceptWaveform(audio.sampleRate, audio.samples);
   stream.inputFinished();
   const finals: string[] = [];
@@ -52,8 +53,8 @@ export function clip(audio: WavAudio, fromSeconds: number, seconds: number): Wav
   return { ...audio, samples: audio.samples.subarray(a, a + Math.round(seconds * audio.sampleRate)) };
 }
 
-export async function startTestWorker(redisUrl: string, prefix: string, capacity: number): Promise<WorkerHost> {
-  const pool = { ...defaultPoolConfig(CLUSTER_MODEL), workers: 1, threadsPerWorker: 1, maxBatch: 16 };
+export async function startTestWorker(redisUrl: string, prefix: string, capacity: number, overrides: Partial<PoolConfig> = {}): Promise<WorkerHost> {
+  const pool = { ...defaultPoolConfig(CLUSTER_MODEL), workers: 1, threadsPerWorker: 1, maxBatch: 16, ...overrides };
   return startWorkerHost({
     pool,
     capacity,

@@ -14,6 +14,8 @@ export interface FileStreamOptions {
   /** Audio per binary frame. */
   chunkMs?: number;
   model?: string;
+  /** Words or phrases the server's search should favour. */
+  hotwords?: string[];
   onMessage?(message: ServerMessage): void;
 }
 
@@ -64,7 +66,7 @@ export function streamFile(audio: WavAudio, options: FileStreamOptions): Promise
       ws.terminate();
     });
     ws.on('open', () => {
-      const start: StartMessage = { type: 'start', sample_rate: audio.sampleRate, format: audio.format, channels: 1, ...(options.model && { model: options.model }) };
+      const start: StartMessage = { type: 'start', sample_rate: audio.sampleRate, format: audio.format, channels: 1, ...(options.model && { model: options.model }), ...(options.hotwords?.length && { hotwords: options.hotwords }) };
       ws.send(JSON.stringify(start));
       sendAudio().catch(() => undefined); // a send failure shows up as the close below
     });

@@ -15,6 +15,16 @@ describe('settings', () => {
     expect(() => validateSettingsPatch({ executionProvider: 'cuda' })).toThrow(expect.objectContaining({ code: 'ASR_ERR_INVALID_CONFIG' }));
   });
 
+  it('custom vocabulary: empty by default (also for settings saved before it existed), within the hotword limits', () => {
+    expect(DEFAULT_SETTINGS.vocabulary).toEqual([]);
+    const { vocabulary: _, ...older } = DEFAULT_SETTINGS;
+    expect(validateSettings(older).vocabulary).toEqual([]);
+    expect(validateSettingsPatch({ vocabulary: [' Kubernetes ', 'Ada Lovelace'] })).toEqual({ vocabulary: ['Kubernetes', 'Ada Lovelace'] });
+    for (const bad of [[''], ['x'.repeat(101)], Array(101).fill('x'), 'Kubernetes']) {
+      expect(() => validateSettingsPatch({ vocabulary: bad })).toThrow(expect.objectContaining({ code: 'ASR_ERR_INVALID_CONFIG' }));
+    }
+  });
+
   it('a patch keeps absent keys absent (no silent reset to defaults)', () => {
     expect(validateSettingsPatch({ handsFree: true })).toEqual({ handsFree: true });
   });

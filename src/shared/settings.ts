@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AsrError } from './errors.ts';
+import { MAX_HOTWORD_LENGTH, MAX_HOTWORDS } from './protocol/codec.ts';
 import { ErrorCode } from './protocol/error-codes.ts';
 
 /** A user replacement rule: saying `from` (whole words, any case) writes `to`. */
@@ -51,6 +52,11 @@ const settingsShape = {
   spokenPunctuation: z.boolean(),
   autoCapitalize: z.boolean(),
   replacements: z.array(replacementRuleSchema).max(1000),
+  /**
+   * Custom vocabulary: words and phrases (names, jargon) the recognizer should favour, sent as
+   * protocol v1 `hotwords` (limits as the gateway's). Rows of older versions lack it: empty.
+   */
+  vocabulary: z.array(z.string().trim().min(1).max(MAX_HOTWORD_LENGTH)).max(MAX_HOTWORDS),
   /** Hands-free: dictation stops by itself after `handsFreeSilenceMs` of silence. */
   handsFree: z.boolean(),
   handsFreeSilenceMs: z.number().int().min(300).max(60_000),
@@ -84,6 +90,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   spokenPunctuation: true,
   autoCapitalize: true,
   replacements: [],
+  vocabulary: [],
   handsFree: false,
   handsFreeSilenceMs: 2000,
   silenceThresholdDb: -45,

@@ -16,6 +16,7 @@ interface TranscribeFlags {
   realtime?: boolean;
   model: string;
   decoding: string;
+  hotwords?: string[];
   chunkMs: number;
   parallel: number;
   verbose?: boolean;
@@ -39,6 +40,7 @@ export function transcribeCommand(program: Command): void {
     .option('--realtime', 'send audio at real-time pace (default: as fast as the server takes it)')
     .option('--model <dir>', 'model folder for the embedded gateway (env EARSHOT_MODEL)', process.env.EARSHOT_MODEL ?? DEFAULT_MODEL_DIR)
     .option('--decoding <auto|greedy_search|modified_beam_search>', "search of the embedded gateway: 'auto' uses the model folder's token LM (lm.json) where it has one (env EARSHOT_DECODING)", process.env.EARSHOT_DECODING ?? 'auto')
+    .option('--hotwords <words...>', 'words or phrases (quoted) the search should favour: names, jargon (beam search only)')
     .option('--chunk-ms <ms>', 'audio per WebSocket frame', (v) => Number(v), 100)
     .option('--parallel <n>', 'files streamed at once', (v) => Number(v), DEFAULT_PARALLEL)
     .option('--verbose', 'log the embedded server to stderr')
@@ -80,7 +82,7 @@ export function transcribeCommand(program: Command): void {
             const i = cursor++;
             try {
               const audio = await readWavFile(files[i]);
-              results[i] = await streamFile(audio, { url: url!, token: flags.token, realtime: flags.realtime, chunkMs: flags.chunkMs });
+              results[i] = await streamFile(audio, { url: url!, token: flags.token, realtime: flags.realtime, chunkMs: flags.chunkMs, hotwords: flags.hotwords });
             } catch (err) {
               results[i] = err instanceof Error ? err : new Error(String(err));
             }

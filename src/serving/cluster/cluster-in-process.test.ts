@@ -49,6 +49,39 @@ describe('Redis cluster, in-process gateways and workers on a real redis-server'
     for (const w of workers) expect(w.worker.sessionsTaken).toBeGreaterThan(0);
   }, 240_000);
 
+  it("carries a session's hotwords to the worker's beam search", async () => {
+    const prefix = 'h:';
+    const beam = await loadClusterRecognizer({ decodingMethod: 'modified_beam_search', maxActivePaths: 8 });
+    try {
+      workers.push(await startTestWorker(server.url, prefix, 4, { decoding: 'modified_beam_search', beam: 8 }));
+      const gateway = await startTestGateway(server.url, prefix);
+      gateways.push(gateway);
+      await waitFor(() => gateway.transport.capacity === 4);
+      const audio = clip(jfk, 0, 3);
+      const plain = await directFinals(beam, audio);
+      // A near-miss of a word the random-weight model outputs (one letter changed): the first one
+      // whose bonus changes the engine's own transcript.
+      const words = [...new Set(plain.join(' ').split(' ').filter((w) => w.length >= 3))];
+      const candidates = words.flatMap((w) => [...w].flatMap((_, k) => ['a', 'e', 'o'].map((c) => w.slice(0, k) + c + w.slice(k + 1)))).filter((c) => !words.includes(c));
+      let hotword = '';
+      let biased = plain;
+      for (const c of candidates) {
+        biased = await directFinals(beam, audio, { hotwords: [c] });
+        hotword = c;
+        if (JSON.stringify(biased) !== JSON.stringify(plain)) break;
+      }
+      expect(biased, `no hotword among ${candidates.length} changed ${JSON.stringify(plain)}`).not.toEqual(plain);
+      const [withHotwords, without] = await Promise.all([
+        streamFile(audio, { url: gateway.url, hotwords: [hotword] }),
+        streamFile(audio, { url: gateway.url }),
+      ]);
+      expectExactlyOnce(withHotwords, biased);
+      expectExactlyOnce(without, plain);
+    } finally {
+      await beam.dispose();
+    }
+  }, 120_000);
+
   it('one global waiting room across gateways: positions, queue_status, admission as slots free, 503 when full', async () => {
     const prefix = 'b:';
     const worker = await startTestWorker(server.url, prefix, 2);

@@ -36,6 +36,7 @@ export interface SessionStart {
   sampleRate: number;
   format: AudioFormat;
   model?: string;
+  hotwords?: string[];
 }
 
 export interface SessionDeps {
@@ -262,7 +263,7 @@ export class Session {
       error: (code, message) => this.fail(code, message),
     };
     this.deps.transport
-      .open({ sessionId: this.id, sampleRate: spec.sampleRate, format: spec.format, model: spec.model }, sink)
+      .open({ sessionId: this.id, sampleRate: spec.sampleRate, format: spec.format, model: spec.model, hotwords: spec.hotwords }, sink)
       .then(
         (ts) => {
           if (this.isOver) return ts.abort();

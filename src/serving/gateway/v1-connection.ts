@@ -28,7 +28,7 @@ export function attachV1Connection(ws: WebSocket, ctx: ConnectionContext): void 
     const decoded = decodeClientMessage(asText(data));
     if (!decoded.ok) return session.fail(decoded.code, decoded.message);
     const m = decoded.message;
-    if (m.type === 'start') session.start({ sampleRate: m.sample_rate, format: m.format, model: m.model });
+    if (m.type === 'start') session.start({ sampleRate: m.sample_rate, format: m.format, model: m.model, hotwords: m.hotwords });
     else session.stop();
   });
   ws.on('close', () => session.disconnect());

@@ -75,11 +75,12 @@ export class BatchScheduler {
     return this.sessions.size;
   }
 
-  open(id: string, sampleRate: number, format: AudioFormat): void {
+  /** `hotwords` bias the session's search (see OnlineRecognizer.createStream). */
+  open(id: string, sampleRate: number, format: AudioFormat, hotwords?: readonly string[]): void {
     if (this.sessions.has(id)) throw new Error(`session ${id} is already open on this worker`);
     this.sessions.set(id, {
       id,
-      stream: this.recognizer.createStream(),
+      stream: this.recognizer.createStream({ hotwords }),
       sampleRate,
       decoder: new PcmDecoder(format),
       queue: [],

@@ -147,7 +147,7 @@ export class InProcessTransport implements InferenceTransport {
           done = true;
           return sink.error(event.code, event.message);
       }
-    });
+    }, spec.hotwords);
     const pool = this.pool;
     return {
       sessionId: id,

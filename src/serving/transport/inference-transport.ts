@@ -19,6 +19,8 @@ export interface TransportSessionSpec {
   format: AudioFormat;
   /** Model name; undefined means the transport's default model. */
   model?: string;
+  /** Words or phrases the search should favour (protocol v1 `hotwords`). */
+  hotwords?: string[];
 }
 
 export interface FinalResult {

@@ -98,7 +98,7 @@ export class RedisTransport implements InferenceTransport {
     const s: ClusterSession = { sid, sink, seq: 0, nextFinal: 0, epoch: 0, replaying: false, partialUtterance: -1, partialText: '', done: false };
     this.sessions.set(sid, s);
     try {
-      await this.link.store.openSession(sid, this.link.id, model, JSON.stringify({ sampleRate: spec.sampleRate, format: spec.format, model }));
+      await this.link.store.openSession(sid, this.link.id, model, JSON.stringify({ sampleRate: spec.sampleRate, format: spec.format, model, ...(spec.hotwords?.length && { hotwords: spec.hotwords }) }));
     } catch (err) {
       this.sessions.delete(sid);
       throw new AsrError(ErrorCode.BackendUnavailable, `could not open the session in Redis: ${err instanceof Error ? err.message : String(err)}`);

@@ -43,7 +43,7 @@ const scheduler = new BatchScheduler(recognizer, { maxBatch: init.maxBatch, loop
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
     case 'open':
-      scheduler.open(m.id, m.sampleRate, m.format);
+      scheduler.open(m.id, m.sampleRate, m.format, m.hotwords);
       break;
     case 'audio':
       scheduler.push(m.id, m.bytes);

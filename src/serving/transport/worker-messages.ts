@@ -18,7 +18,7 @@ export interface WorkerInit {
 
 /** Gateway thread → worker thread. */
 export type ToWorker =
-  | { t: 'open'; id: string; sampleRate: number; format: AudioFormat }
+  | { t: 'open'; id: string; sampleRate: number; format: AudioFormat; hotwords?: string[] }
   | { t: 'audio'; id: string; bytes: Uint8Array }
   | { t: 'finish'; id: string }
   | { t: 'abort'; id: string }

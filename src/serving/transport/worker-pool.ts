@@ -172,13 +172,13 @@ export class WorkerPool {
   }
 
   /** Assigns the session to the least-loaded live worker for its whole life. */
-  open(id: string, sampleRate: number, format: AudioFormat, handler: SessionEventHandler): void {
+  open(id: string, sampleRate: number, format: AudioFormat, handler: SessionEventHandler, hotwords?: string[]): void {
     const live = this.workers.filter((w) => w?.alive);
     if (live.length === 0) throw new AsrError(ErrorCode.WorkerFailed, 'no live worker');
     const worker = live.reduce((a, b) => (b.sessions.size < a.sessions.size ? b : a));
     worker.sessions.add(id);
     this.handlers.set(id, { worker, handler });
-    this.send(worker, { t: 'open', id, sampleRate, format });
+    this.send(worker, { t: 'open', id, sampleRate, format, ...(hotwords?.length && { hotwords }) });
   }
 
   /** Copies the bytes into their own buffer and transfers it (no second copy in the worker). */

@@ -24,6 +24,8 @@ describe('decodeClientMessage', () => {
     ['{"type":"start","sample_rate":16000,"format":"mp3"}', ErrorCode.UnsupportedAudio],
     ['{"type":"start","sample_rate":16000,"model":5}', ErrorCode.BadRequest],
     ['{"type":"start","sample_rate":16000,"hotwords":"x"}', ErrorCode.BadRequest],
+    [JSON.stringify({ type: 'start', sample_rate: 16000, hotwords: Array(101).fill('x') }), ErrorCode.BadRequest],
+    [JSON.stringify({ type: 'start', sample_rate: 16000, hotwords: ['x'.repeat(101)] }), ErrorCode.BadRequest],
   ])('rejects %s with %s', (text, code) => {
     const r = decodeClientMessage(text);
     expect(r.ok).toBe(false);

@@ -4,6 +4,8 @@ import type { AudioFormat, ClientMessage, ServerMessage, StartMessage } from './
 export const SUPPORTED_FORMATS: readonly AudioFormat[] = ['pcm_s16le', 'f32le'];
 export const MIN_SAMPLE_RATE = 8000;
 export const MAX_SAMPLE_RATE = 192000;
+export const MAX_HOTWORDS = 100;
+export const MAX_HOTWORD_LENGTH = 100;
 
 export type DecodeResult =
   | { ok: true; message: ClientMessage }
@@ -29,6 +31,11 @@ function validateStart(obj: Record<string, unknown>): DecodeResult {
   }
   if (obj.hotwords !== undefined && !(Array.isArray(obj.hotwords) && obj.hotwords.every((w) => typeof w === 'string'))) {
     return fail(ErrorCode.BadRequest, 'hotwords must be an array of strings');
+  }
+  // Each session builds a search graph from them: bounded, so one start message stays cheap.
+  if (Array.isArray(obj.hotwords) && obj.hotwords.length > MAX_HOTWORDS) return fail(ErrorCode.BadRequest, `hotwords takes at most ${MAX_HOTWORDS} entries`);
+  if (Array.isArray(obj.hotwords) && obj.hotwords.some((w) => (w as string).length > MAX_HOTWORD_LENGTH)) {
+    return fail(ErrorCode.BadRequest, `each hotword is at most ${MAX_HOTWORD_LENGTH} characters`);
   }
   const start: StartMessage = {
     type: 'start',

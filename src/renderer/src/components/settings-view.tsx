@@ -3,6 +3,7 @@ import type { EarshotApi, HotkeyStatus } from '../../../shared/ipc-contract.ts';
 import type { InsertMode, Settings, SettingsPatch } from '../../../shared/settings.ts';
 import { EndpointSwitch } from './endpoint-switch.tsx';
 import { ReplacementsEditor } from './replacements-editor.tsx';
+import { VocabularyEditor } from './vocabulary-editor.tsx';
 
 export interface SettingsViewProps {
   api: EarshotApi;
@@ -97,6 +98,8 @@ function SettingsViewImpl({ api, settings: s, desktop, onPatch }: SettingsViewPr
       </fieldset>
 
       <ReplacementsEditor rules={s.replacements} onChange={(replacements) => void onPatch({ replacements })} />
+
+      <VocabularyEditor words={s.vocabulary} onChange={(vocabulary) => void onPatch({ vocabulary })} />
 
       <fieldset>
         <legend>Hands-free</legend>

@@ -3,6 +3,7 @@ import { eventually } from '../../../../test-support/eventually.ts';
 import { nodeWebSocket, startProtocolPeerServer, type Peer, type PeerServer } from '../../../../test-support/protocol-peer-server.ts';
 import type { EarshotApi, InsertionResult, InsertOptions } from '../../../shared/ipc-contract.ts';
 import { ErrorCode } from '../../../shared/protocol/error-codes.ts';
+import type { StartMessage } from '../../../shared/protocol/messages.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings.ts';
 import { MemoryStorage } from '../history/memory-storage.ts';
 import { WebHistoryStore } from '../history/web-history-store.ts';
@@ -107,6 +108,27 @@ describe('DictationController', () => {
         { text: 'It heard 3840 bytes', start: 2.3, end: 2.5 },
       ],
     });
+  });
+
+  it('sends the custom vocabulary as hotwords, and none when it is empty', async () => {
+    const starts: StartMessage[] = [];
+    const s = await server((peer) => {
+      void peer.start.then((m) => {
+        starts.push(m);
+        peer.send({ type: 'ready', session_id: `v${starts.length}`, model: 'm' });
+      });
+      void peer.stopped.then(() => peer.send({ type: 'end' }));
+    });
+    const audio = manualAudio();
+    const c = new DictationController({ api: platformApi(s.url).api, insertFinals: false, startAudio: audio.start, createSocket: nodeWebSocket });
+    await c.start({ ...settings, vocabulary: ['Kubernetes', 'Ada Lovelace'] }, undefined);
+    await eventually(() => expect(starts).toHaveLength(1));
+    await c.stop();
+    await c.start(settings, undefined);
+    await eventually(() => expect(starts).toHaveLength(2));
+    await c.stop();
+    expect(starts[0].hotwords).toEqual(['Kubernetes', 'Ada Lovelace']);
+    expect(starts[1]).not.toHaveProperty('hotwords');
   });
 
   it('shows the queue position while waiting and clears it when admitted', async () => {

@@ -108,7 +108,9 @@ export class DictationController {
     try {
       const endpoint = await this.deps.api.getEndpoint();
       this.mode = endpoint.mode;
-      const client = new ListenClient({ url: endpoint.url.replace(/\/+$/, '') + PROTOCOL_PATH, token: endpoint.token }, this.deps.createSocket, {
+      const url = endpoint.url.replace(/\/+$/, '') + PROTOCOL_PATH;
+      const hotwords = settings.vocabulary.length > 0 ? { hotwords: [...settings.vocabulary] } : {};
+      const client = new ListenClient({ url, token: endpoint.token, ...hotwords }, this.deps.createSocket, {
         status: (connection) => this.update({ connection, ...(connection !== 'waiting' && { queue: undefined }) }),
         queue: (m) => this.update({ queue: { position: m.position, pending: m.pending, etaMs: m.eta_ms, receivedAt: this.now() } }),
         ready: (m) => this.update({ model: m.model, queue: undefined }),
