@@ -98,7 +98,8 @@ class EngineRecognizer implements OnlineRecognizer {
 
   createStream(options: StreamOptions = {}): OnlineStream {
     const enc = this.model.encoder;
-    const hotwords = options.hotwords?.length ? new HotwordGraph(options.hotwords, this.symbols, this.config.hotwordsScore) : undefined;
+    const hotwords =
+      this.search.usesHotwords && options.hotwords?.length ? new HotwordGraph(options.hotwords, this.symbols, this.config.hotwordsScore) : undefined;
     return new EngineStream(this, SAMPLE_RATE, enc.featureDim, enc.initStates(), this.search.initial(hotwords), this.spectrum);
   }
 

@@ -52,6 +52,7 @@ const MIN_EXTENSION_LOG_PROB = -8;
  * The scoring matches training/lm_probe.py, where the LM weights were measured.
  */
 export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamState> {
+  readonly usesHotwords = true;
   private nextId = 1;
 
   constructor(

@@ -1,8 +1,12 @@
 import type { SymbolTable } from './symbol-table.ts';
 
 const SPM_SPACE = '\u2581';
-/** Segmentations of one phrase kept in the graph (fewest pieces first). */
-const MAX_SPELLINGS = 256;
+/**
+ * Spellings of one phrase kept in the graph (fewest pieces first). With pieces of at most P
+ * characters a phrase of L characters costs O(L · P · MAX_SPELLINGS) to spell, so 100 phrases of
+ * 100 characters (the protocol's limits) build in milliseconds.
+ */
+const MAX_SPELLINGS = 8;
 
 /** One node of the hotword trie: a prefix of some spelling of some phrase. */
 export interface HotwordNode {
@@ -80,8 +84,8 @@ export class HotwordGraph {
   /** Breadth-first: scores (which need every phrase's end known) and Aho-Corasick failure links. */
   private link(): void {
     const queue: HotwordNode[] = [this.root];
-    while (queue.length > 0) {
-      const n = queue.shift() as HotwordNode;
+    for (let head = 0; head < queue.length; head++) {
+      const n = queue[head];
       for (const [token, child] of n.children) {
         child.score = n.carried + (child.chars - n.chars) * this.bonusPerChar;
         child.carried = child.end ? 0 : child.score;
@@ -101,35 +105,40 @@ function node(chars: number): HotwordNode {
 /** The model's pieces that spell text: every symbol but specials (`<...>`) and blanks. */
 function spellingPieces(symbols: SymbolTable): Map<string, number> {
   const pieces = new Map<string, number>();
-  for (let id = 0; id < symbols.size; id++) {
-    let sym: string;
-    try {
-      sym = symbols.raw(id);
-    } catch {
-      continue;
-    }
-    if (sym === '' || /^<.*>$/.test(sym)) continue;
-    pieces.set(sym, id);
-  }
+  for (const [id, sym] of symbols.entries()) if (sym !== '' && !/^<.*>$/.test(sym)) pieces.set(sym, id);
   return pieces;
+}
+
+/** A spelling as a list sharing its tail with others: building one costs O(1), not O(length). */
+interface SpellingCell {
+  token: number;
+  chars: number;
+  length: number;
+  rest: SpellingCell | null;
 }
 
 /** Every way to cut `text` into pieces, fewest pieces first, at most MAX_SPELLINGS. */
 function spell(text: string, pieces: Map<string, number>): { token: number; chars: number }[][] {
   const chars = [...text];
+  let longest = 0;
+  for (const p of pieces.keys()) longest = Math.max(longest, [...p].length);
   // ways[i]: spellings of chars[i..], built from the end; each list sorted by length.
-  const ways: { token: number; chars: number }[][][] = Array.from({ length: chars.length + 1 }, () => []);
-  ways[chars.length] = [[]];
+  const ways: (SpellingCell | null)[][] = Array.from({ length: chars.length + 1 }, () => []);
+  ways[chars.length] = [null];
   for (let i = chars.length - 1; i >= 0; i--) {
-    const found: { token: number; chars: number }[][] = [];
-    for (let j = i + 1; j <= chars.length; j++) {
+    const found: SpellingCell[] = [];
+    for (let j = i + 1; j <= Math.min(chars.length, i + longest); j++) {
       const id = pieces.get(chars.slice(i, j).join(''));
-      if (id === undefined || ways[j].length === 0) continue;
+      if (id === undefined) continue;
       // A leading ▁ counts as no character: bonuses follow the letters.
       const n = j - i - (chars[i] === SPM_SPACE ? 1 : 0);
-      for (const rest of ways[j]) found.push([{ token: id, chars: n }, ...rest]);
+      for (const rest of ways[j]) found.push({ token: id, chars: n, length: 1 + (rest?.length ?? 0), rest });
     }
     ways[i] = found.sort((a, b) => a.length - b.length).slice(0, MAX_SPELLINGS);
   }
-  return ways[0];
+  return ways[0].map((cell) => {
+    const out: { token: number; chars: number }[] = [];
+    for (let c = cell; c; c = c.rest) out.push({ token: c.token, chars: c.chars });
+    return out;
+  });
 }

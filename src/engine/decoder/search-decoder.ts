@@ -15,6 +15,8 @@ export interface DecodedPath {
  * owned by the stream and replaced on reset.
  */
 export interface SearchDecoder<S> {
+  /** Whether `initial(hotwords)` uses them (others ignore them, so none need building). */
+  readonly usesHotwords?: boolean;
   /** A new stream's state; `hotwords` biases the searches that support it (beam search over CTC). */
   initial(hotwords?: HotwordGraph): S;
   /** output: (N, frames, dim) for the N streams whose states are given, in that order. */

@@ -53,6 +53,11 @@ export class SymbolTable {
     return max + 1;
   }
 
+  /** Every (id, raw symbol), in file order. */
+  entries(): IterableIterator<[number, string]> {
+    return this.byId.entries();
+  }
+
   idOf(symbol: string): number | undefined {
     return this.byText.get(symbol);
   }
