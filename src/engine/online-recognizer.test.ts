@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_MODELS, SPEECH } from '../../test-support/fixture-paths.ts';
@@ -188,4 +188,47 @@ describe('OnlineRecognizer streams', () => {
     const states = s.states.reduce((n, x) => n + x.byteLength, 0);
     expect(s.retainedBytes - states).toBeLessThan(2 * 45 * 80 * 4 + 16000 * 4);
   });
+});
+
+describe('hotwords in beam search', () => {
+  /** One stream of `clip` to the end; its text. */
+  async function transcribe(rec: OnlineRecognizer, clip: { sampleRate: number; samples: Float32Array }, hotwords?: string[]): Promise<string> {
+    const s = rec.createStream({ hotwords });
+    s.acceptWaveform(clip.sampleRate, clip.samples);
+    s.inputFinished();
+    await drain(rec, [s], 1);
+    return rec.getResult(s).text;
+  }
+
+  it.each([
+    ['zipformer2 transducer (modified beam search)', FIXTURE_MODELS.zipformer2],
+    ['NeMo CTC (prefix beam search)', FIXTURE_MODELS.nemoCtc],
+  ])('%s: a near-miss of a word it hears is spelled as the hotword; greedy search ignores hotwords', async (_name, modelDir) => {
+    const clip = { sampleRate: 16000, samples: jfk.samples.slice(0, 4 * 16000) };
+    const beam = await createOnlineRecognizer({ modelDir, decodingMethod: 'modified_beam_search', maxActivePaths: 8, endpoint: { enabled: false } });
+    const greedy = await createOnlineRecognizer({ modelDir, endpoint: { enabled: false } });
+    try {
+      const plain = await transcribe(beam, clip);
+      // The random-weight model's own words with one letter changed: the first that its bonus changes.
+      const heard = [...new Set(plain.split(/\s+/).filter((w) => w.length >= 3))];
+      const upper = plain === plain.toUpperCase();
+      const misses = heard.flatMap((w) => [...w].flatMap((_, k) => ['a', 'e', 'o'].map((c) => w.slice(0, k) + (upper ? c.toUpperCase() : c) + w.slice(k + 1))));
+      // Models with whole-word pieces spell few near-misses: their other words are candidates too.
+      const vocabulary = readFileSync(join(modelDir, 'tokens.txt'), 'utf8').match(/^\u2581[A-Za-z']{3,}(?= )/gm)?.map((t) => t.slice(1)) ?? [];
+      let hit: { hotword: string; text: string } | undefined;
+      for (const hotword of [...misses, ...vocabulary].filter((m) => !heard.includes(m))) {
+        const text = await transcribe(beam, clip, [hotword]);
+        if (text !== plain) {
+          hit = { hotword, text };
+          break;
+        }
+      }
+      expect(hit, `no near-miss of ${JSON.stringify(heard)} changed '${plain}'`).toBeDefined();
+      expect(hit!.text.split(/\s+/)).toContain(hit!.hotword);
+      const greedyPlain = await transcribe(greedy, clip);
+      expect(await transcribe(greedy, clip, [hit!.hotword])).toBe(greedyPlain);
+    } finally {
+      await Promise.all([beam.dispose(), greedy.dispose()]);
+    }
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import type { HotwordNode } from './hotword-graph.ts';
 import { logAdd } from './log-prob-math.ts';
 
 /** One beam-search path (sherpa-onnx's Hypothesis, acoustic score only). */
@@ -11,10 +12,12 @@ export interface Hypothesis {
   trailingBlanks: number;
   /** decoder_out for the last context tokens, shared with the parent while no token is added. */
   decoderOut: Float32Array | null;
+  /** Where the path stands in the stream's hotword graph (null without hotwords); its bonuses are in logProb. */
+  hot: HotwordNode | null;
 }
 
-export function hypothesis(ys: number[], logProb: number): Hypothesis {
-  return { ys, key: ys.join('-'), logProb, frames: [], trailingBlanks: 0, decoderOut: null };
+export function hypothesis(ys: number[], logProb: number, hot: HotwordNode | null = null): Hypothesis {
+  return { ys, key: ys.join('-'), logProb, frames: [], trailingBlanks: 0, decoderOut: null, hot };
 }
 
 /** Paths keyed by token sequence; adding an existing sequence merges the scores with log-add. */
@@ -35,12 +38,15 @@ export class Hypotheses {
     return [...this.byKey.values()];
   }
 
-  /** Highest log-prob per ys length (context included), first one on a tie. */
+  /**
+   * Highest log-prob per ys length (context included), first one on a tie; the bonus of a hotword
+   * a path has only partly spelled does not count (sherpa-onnx's finalize).
+   */
   mostProbable(): Hypothesis {
     let best: Hypothesis | undefined;
     let bestScore = -Infinity;
     for (const h of this.byKey.values()) {
-      const score = h.logProb / h.ys.length;
+      const score = (h.logProb - (h.hot?.carried ?? 0)) / h.ys.length;
       if (best === undefined || score > bestScore) {
         best = h;
         bestScore = score;

@@ -1,4 +1,5 @@
 import type { TransducerModel } from '../model/streaming-model.ts';
+import type { HotwordGraph } from './hotword-graph.ts';
 import { type Hypothesis, Hypotheses, hypothesis } from './hypothesis.ts';
 import { logSoftmaxRow } from './log-prob-math.ts';
 import type { DecodedPath, SearchDecoder } from './search-decoder.ts';
@@ -6,6 +7,7 @@ import { type TransducerSearchOptions, initialContext, runDecoderOn } from './tr
 
 export interface BeamSearchState {
   hyps: Hypotheses;
+  hotwords: HotwordGraph | null;
   frameOffset: number;
 }
 
@@ -14,16 +16,17 @@ export interface BeamSearchState {
  * all streams' paths go through ONE decoder call (only paths with a new context) and ONE joiner call.
  */
 export class ModifiedBeamSearchDecoder implements SearchDecoder<BeamSearchState> {
+  readonly usesHotwords = true;
   constructor(
     private readonly model: TransducerModel,
     private readonly maxActivePaths: number,
     private readonly options: TransducerSearchOptions,
   ) {}
 
-  initial(): BeamSearchState {
+  initial(hotwords?: HotwordGraph): BeamSearchState {
     const hyps = new Hypotheses();
-    hyps.add(hypothesis(initialContext(this.model.contextSize), 0));
-    return { hyps, frameOffset: 0 };
+    hyps.add(hypothesis(initialContext(this.model.contextSize), 0, hotwords?.root ?? null));
+    return { hyps, hotwords: hotwords ?? null, frameOffset: 0 };
   }
 
   async decode(output: Float32Array, frames: number, dim: number, states: BeamSearchState[]): Promise<void> {
@@ -66,13 +69,16 @@ export class ModifiedBeamSearchDecoder implements SearchDecoder<BeamSearchState>
           const token = k % vocab;
           const logProb = scores[start * vocab + k];
           if (token !== 0 && token !== unkId) {
+            // As sherpa-onnx: the hotword bonus joins the path's score after the top-k pick.
+            const hot = s.hotwords && parent.hot ? s.hotwords.step(parent.hot, token) : null;
             next.add({
               ys: [...parent.ys, token],
               key: `${parent.key}-${token}`,
-              logProb,
+              logProb: logProb + (hot?.delta ?? 0),
               frames: [...parent.frames, t + s.frameOffset],
               trailingBlanks: 0,
               decoderOut: null,
+              hot: hot?.next ?? null,
             });
           } else {
             next.add({ ...parent, logProb, trailingBlanks: parent.trailingBlanks + 1 });
@@ -105,8 +111,8 @@ export class ModifiedBeamSearchDecoder implements SearchDecoder<BeamSearchState>
    * if paths kept their last context tokens, but sherpa-onnx-node 1.13.8 restarts from [-1, 0]:
    * the endpoint oracle test pins this behaviour.)
    */
-  reset(): BeamSearchState {
-    return this.initial();
+  reset(s: BeamSearchState): BeamSearchState {
+    return this.initial(s.hotwords ?? undefined);
   }
 
   segmentHasTokens(s: BeamSearchState): boolean {
