@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { WebSocket } from 'ws';
-import { chromiumArgs } from '../playwright.config.ts';
+import { fakeMicrophoneLaunch } from './fake-microphone.ts';
 import { startEarshotServe, type EarshotServer } from './earshot-server.ts';
 import { synthesizeSpeech, wavDurationMs } from './speech-fixture.ts';
 import { normalizeWords, wordErrorRate } from '../test-support/word-error-rate.ts';
@@ -28,13 +28,7 @@ function recordedHeldOutWer(): number | undefined {
   return typeof wer === 'number' ? wer : undefined;
 }
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // No sound card here: without --disable-audio-output every AudioContext waits seconds for one.
-    args: [...chromiumArgs, '--disable-audio-output', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${speech}%noloop`],
-  },
-});
+test.use({ launchOptions: fakeMicrophoneLaunch(speech) });
 
 // Generous: the CI machine is shared with model training; a run normally takes well under a minute.
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
