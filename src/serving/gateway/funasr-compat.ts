@@ -1,6 +1,6 @@
 import type { RawData, WebSocket } from 'ws';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
-import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../../shared/protocol/codec.ts';
+import { MAX_HOTWORD_LENGTH, MAX_HOTWORDS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../../shared/protocol/codec.ts';
 import type { FinalResult } from '../transport/inference-transport.ts';
 import { closeCodeFor } from './close-codes.ts';
 import { asBytes, asText, closeWith, sendIfOpen, type ConnectionContext } from './connection-context.ts';
@@ -117,10 +117,31 @@ export function attachFunAsrConnection(ws: WebSocket, ctx: ConnectionContext): v
       if (m.wav_format !== undefined && m.wav_format !== 'pcm') {
         return session.fail(ErrorCode.UnsupportedAudio, 'wav_format must be "pcm" (raw 16-bit mono samples)');
       }
-      return session.start({ sampleRate: rate, format: 'pcm_s16le' });
+      const hotwords = funasrHotwords(m.hotwords);
+      return session.start({ sampleRate: rate, format: 'pcm_s16le', ...(hotwords.length > 0 && { hotwords }) });
     }
     if (m.is_speaking === false || m.is_finished === true) session.stop();
-    // Other control messages (chunk_interval, hotwords updates) change nothing here.
+    // Other control messages (chunk_interval, hotword updates mid-session) change nothing here.
   });
   ws.on('close', () => session.disconnect());
+}
+
+/**
+ * FunASR clients send `hotwords` as a string: the JSON of `{"phrase": weight, ...}` (its client
+ * reads a "phrase weight" file), or plain space-separated words. Weights are not used (Earshot's
+ * bonus is per character); the protocol's limits apply, excess entries are dropped.
+ */
+export function funasrHotwords(value: unknown): string[] {
+  if (typeof value !== 'string' || value.trim() === '') return [];
+  let phrases: string[];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    phrases = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.keys(parsed) : value.split(/\s+/);
+  } catch {
+    phrases = value.split(/\s+/);
+  }
+  return phrases
+    .map((p) => p.trim())
+    .filter((p) => p !== '' && p.length <= MAX_HOTWORD_LENGTH)
+    .slice(0, MAX_HOTWORDS);
 }
