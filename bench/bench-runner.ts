@@ -16,7 +16,7 @@ import { DEFAULT_RAMP_RULE } from './scenario/ramp-rule.ts';
 import type { ScenarioContext } from './scenario/scenario-context.ts';
 import { REPO_ROOT } from './scenario/serve-process.ts';
 import { runSlowloris } from './scenario/slowloris.ts';
-import { isVariantName, type VariantName } from './scenario/variants.ts';
+import { isVariantName, VARIANT_NAMES, type VariantName } from './scenario/variants.ts';
 
 export const SCENARIOS = ['postmortem', 'ramp', 'herd', 'slowloris', 'chaos'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -60,7 +60,7 @@ function invalid(message: string): never {
 function parseVariants(list: string): VariantName[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
   const bad = names.filter((n) => !isVariantName(n));
-  if (bad.length || names.length === 0) invalid(`--variants takes a comma-separated list of earshot, serial, sherpa-onnx (got '${list}')`);
+  if (bad.length || names.length === 0) invalid(`--variants takes a comma-separated list of ${VARIANT_NAMES.join(', ')} (got '${list}')`);
   return names as VariantName[];
 }
 

@@ -42,4 +42,10 @@ describe('side-by-side aggregation', () => {
     expect(checks[0].measured).toBe('2.40×');
     expect(ratioChecks(capacityRatios([ramp('earshot', 75), ramp('serial', 25)]))[0].pass).toBe(true);
   });
+
+  it("reports what the LM search costs in capacity, with no target", () => {
+    const ratios = capacityRatios([ramp('earshot', 80), ramp('earshot-lm', 60)]);
+    expect(ratios).toEqual([{ name: 'real-time capacity: earshot-lm / earshot', numerator: 'earshot-lm', denominator: 'earshot', value: 0.75 }]);
+    expect(ratioChecks(ratios)).toEqual([]);
+  });
 });

@@ -4,6 +4,8 @@ import type { Check, Ratio, RampRun, VariantRun } from './bench-report.ts';
 export const EARSHOT = 'earshot';
 export const SERIAL = 'serial';
 export const SHERPA = 'sherpa-onnx';
+/** Earshot decoding with the model folder's token LM (serve --decoding auto): what the LM costs. */
+export const EARSHOT_LM = 'earshot-lm';
 
 export function ratio(numerator: number, denominator: number): number | null {
   return denominator > 0 ? numerator / denominator : null;
@@ -28,7 +30,14 @@ export function servedRatios(runs: readonly VariantRun[]): Ratio[] {
 
 /** Real-time capacity ratios; the issue's targets: ≥ 3× the serial design, ≥ 1.0× sherpa-onnx. */
 export function capacityRatios(ramp: readonly RampRun[]): Ratio[] {
-  return ratiosAgainstBaselines('real-time capacity', (v) => ramp.find((r) => r.variant === v)?.capacity, { [SERIAL]: 3, [SHERPA]: 1 });
+  const capacity = (v: string) => ramp.find((r) => r.variant === v)?.capacity;
+  const withLm = capacity(EARSHOT_LM);
+  const plain = capacity(EARSHOT);
+  const lm: Ratio[] =
+    withLm !== undefined && plain !== undefined
+      ? [{ name: `real-time capacity: ${EARSHOT_LM} / ${EARSHOT}`, numerator: EARSHOT_LM, denominator: EARSHOT, value: ratio(withLm, plain) }]
+      : [];
+  return [...ratiosAgainstBaselines('real-time capacity', capacity, { [SERIAL]: 3, [SHERPA]: 1 }), ...lm];
 }
 
 /** A ratio with a target becomes a check. */

@@ -1,6 +1,6 @@
-import { EARSHOT, SERIAL, SHERPA } from '../report/comparison.ts';
+import { EARSHOT, EARSHOT_LM, SERIAL, SHERPA } from '../report/comparison.ts';
 
-export const VARIANT_NAMES = [EARSHOT, SERIAL, SHERPA] as const;
+export const VARIANT_NAMES = [EARSHOT, SERIAL, SHERPA, EARSHOT_LM] as const;
 export type VariantName = (typeof VARIANT_NAMES)[number];
 
 export interface VariantSpec {
@@ -27,6 +27,7 @@ const DESCRIPTIONS: Record<VariantName, string> = {
   [EARSHOT]: 'Earshot as configured: batched worker pool + admission control + waiting room',
   [SERIAL]: "the old design (serve --serial): one worker, batch size 1, no admission control",
   [SHERPA]: "sherpa-onnx-node's recognizer behind the same gateway, pool and admission (serve --engine sherpa-onnx)",
+  [EARSHOT_LM]: "Earshot as configured, searching with the model folder's token LM where it ships one (serve --decoding auto)",
 };
 
 export function isVariantName(name: string): name is VariantName {
@@ -45,6 +46,6 @@ export function variantSpecs(names: readonly VariantName[], s: ServeSettings): V
   return names.map((name) => ({
     name,
     description: DESCRIPTIONS[name],
-    args: name === SERIAL ? [...common, '--serial'] : name === SHERPA ? [...common, '--engine', 'sherpa-onnx'] : common,
+    args: name === SERIAL ? [...common, '--serial'] : name === SHERPA ? [...common, '--engine', 'sherpa-onnx'] : name === EARSHOT_LM ? [...common, '--decoding', 'auto'] : common,
   }));
 }
