@@ -32,7 +32,7 @@ export function benchCommand(program: Command): void {
     .argument('<scenario>', SCENARIOS.join(' | '))
     .option('--model <dir>', 'model folder every variant serves', DEFAULT_MODEL_DIR)
     .option('--model-label <text>', 'how the report names the model (default: its path)')
-    .option('--variants <list>', 'systems to compare, comma-separated', 'earshot,serial,sherpa-onnx')
+    .option('--variants <list>', 'systems to compare, comma-separated: earshot, serial, sherpa-onnx, earshot-lm (earshot with serve --decoding auto)', 'earshot,serial,sherpa-onnx')
     .option('--sessions <n>', 'streams (postmortem 500, herd 2000, slowloris 50, chaos 120)', int)
     .option('--spread-ms <ms>', 'streams start spread over this window (postmortem 2000, ramp/slowloris 1000)', int)
     .option('--timeout-ms <ms>', 'client timeout per stream (the post-mortem: 60 s)', int, 60_000)
