@@ -5,7 +5,8 @@ import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
 import type { EngineStatus } from '../../shared/ipc-contract.ts';
 import { EmbeddedGateway } from './embedded-gateway.ts';
 import { LocalEngine } from './local-engine.ts';
-import { localServerStarter } from './local-server-starter.ts';
+import { recognizerConfigFor } from '../../serving/transport/in-process-transport.ts';
+import { desktopServingConfig, localServerStarter } from './local-server-starter.ts';
 
 /** Opens a socket and resolves with the handshake's outcome: 'open' or the HTTP status. */
 function handshake(url: string, headers: Record<string, string> = {}): Promise<'open' | number> {
@@ -25,6 +26,14 @@ function handshake(url: string, headers: Record<string, string> = {}): Promise<'
 
 // The real embedded gateway (serving's local server + a worker with a real ORT session on the
 // fixture model), started the way the desktop app starts it.
+describe('desktopServingConfig', () => {
+  it('decodes every model with beam search, so the custom vocabulary works on each', () => {
+    for (const dir of [FIXTURE_MODELS.nemoCtc, FIXTURE_MODELS.zipformer2]) {
+      expect(recognizerConfigFor(desktopServingConfig(dir, 'm').pool)).toMatchObject({ decodingMethod: 'modified_beam_search', maxActivePaths: 8 });
+    }
+  });
+});
+
 describe('embedded gateway on the real local server', () => {
   let gateway: EmbeddedGateway | undefined;
 

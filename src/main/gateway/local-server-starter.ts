@@ -13,7 +13,9 @@ export interface LocalServerStarterOptions {
 /**
  * Serving config for one person's machine: one worker (dictation is one stream, and the rest of
  * the machine is the user's), a small fixed capacity instead of a start-up calibration, and no
- * compat endpoints. Host, port and model come from the launch.
+ * compat endpoints. Host, port and model come from the launch. Beam search for every model:
+ * with one stream, accuracy and the custom vocabulary (hotwords, which greedy search ignores)
+ * are worth its extra CPU; a folder's token LM is used where it ships one.
  */
 export function desktopServingConfig(modelDir: string, modelName: string, providers: string[] = ['cpu']): ServingConfig {
   const config = defaultServingConfig(modelDir);
@@ -21,7 +23,7 @@ export function desktopServingConfig(modelDir: string, modelName: string, provid
     ...config,
     host: '127.0.0.1',
     port: 0,
-    pool: { ...config.pool, modelName, providers, workers: 1, maxBatch: 4 },
+    pool: { ...config.pool, modelName, providers, workers: 1, maxBatch: 4, decoding: 'modified_beam_search' },
     capacity: 2,
     maxWaiting: 8,
     maxConnections: 32,

@@ -35,7 +35,7 @@ export function VocabularyEditor({ words, onChange }: { words: readonly string[]
         <textarea rows={4} value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={commit} spellCheck={false} />
       </label>
       <p className="muted">
-        Used by models decoded with beam search (the bundled model by default); up to {MAX_HOTWORDS} entries.
+        Works with beam search, which the app's own engine always uses (a team server may not); up to {MAX_HOTWORDS} entries.
       </p>
     </fieldset>
   );
