@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { FIXTURE_MODELS, REPO_ROOT } from '../../test-support/fixture-paths.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
-import { recognizerConfigFor } from './transport/in-process-transport.ts';
+import { recognizerConfigFor, searchDescription } from './transport/in-process-transport.ts';
 import { defaultServingConfig, effectiveThreads, validateServingConfig, withSerialMode, type ServingConfig } from './serving-config.ts';
 
 describe('serving config', () => {
@@ -47,6 +47,9 @@ describe('serving config', () => {
     // sherpa-onnx-node cannot read it; a folder without lm.json has none.
     expect(recognizerConfigFor({ ...shipped, engine: 'sherpa-onnx' }).decodingMethod).toBe('greedy_search');
     expect(recognizerConfigFor(defaultServingConfig(FIXTURE_MODELS.nemoCtc).pool).decodingMethod).toBe('greedy_search');
+    expect(searchDescription(shipped)).toBe('beam search (8) + token LM');
+    expect(searchDescription({ ...shipped, decoding: 'greedy_search' })).toBe('greedy search');
+    expect(searchDescription({ ...defaultServingConfig(FIXTURE_MODELS.nemoCtc).pool, decoding: 'modified_beam_search', beam: 4 })).toBe('beam search (4)');
   });
 
   it('shares the cores between workers unless told otherwise', () => {

@@ -7,6 +7,7 @@ import { RECOGNIZER_ENGINES, type RecognizerEngine } from '../../engine/recogniz
 import type { EncoderBinding } from '../../engine/model/session-factory.ts';
 import { startLocalServer } from '../../serving/local-server.ts';
 import { defaultServingConfig, withSerialMode, type PoolDecoding, type RootProtocol, type ServingConfig } from '../../serving/serving-config.ts';
+import { searchDescription } from '../../serving/transport/in-process-transport.ts';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 
@@ -124,7 +125,7 @@ export function serveCommand(program: Command): void {
       const web = config.webRoot ? ` — web UI ${server.url.replace(/^ws/, 'http').replace(/\/v1\/listen$/, '/')}` : '';
       process.stdout.write(
         `earshot: listening on ${server.url} (model ${server.info.models[0]}, provider ${server.info.providers[0]}` +
-          `${server.info.encoderBinding ? ` via ${server.info.encoderBinding}` : ''}, ` +
+          `${server.info.encoderBinding ? ` via ${server.info.encoderBinding}` : ''}, ${searchDescription(config.pool)}, ` +
           `${config.pool.workers} worker(s), capacity ${config.pool.serial ? 'unlimited (serial)' : server.transport.capacity} streams)${web}\n`,
       );
       await new Promise<void>((resolve) => {

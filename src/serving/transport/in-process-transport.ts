@@ -25,10 +25,21 @@ export function recognizerConfigFor(pool: PoolConfig, endpoint?: EndpointConfig)
   };
 }
 
+/** Whether the pool's recognizers find a token LM to decode with (Earshot's engine reads lm.json). */
+function shipsLm(pool: PoolConfig): boolean {
+  return pool.engine === 'earshot' && existsSync(join(pool.modelDir, LM_CONFIG_FILE));
+}
+
 /** The pool's decoding method; 'auto' decodes with the model folder's token LM where there is one. */
 export function decodingFor(pool: PoolConfig): DecodingMethod {
   if (pool.decoding !== 'auto') return pool.decoding;
-  return pool.engine === 'earshot' && existsSync(join(pool.modelDir, LM_CONFIG_FILE)) ? 'modified_beam_search' : 'greedy_search';
+  return shipsLm(pool) ? 'modified_beam_search' : 'greedy_search';
+}
+
+/** How the pool searches, for logs: 'greedy search' or 'beam search (8) + token LM'. */
+export function searchDescription(pool: PoolConfig): string {
+  if (decodingFor(pool) === 'greedy_search') return 'greedy search';
+  return `beam search (${pool.beam})${shipsLm(pool) ? ' + token LM' : ''}`;
 }
 
 export interface InProcessTransportOptions {
