@@ -8,7 +8,10 @@ prefix beam search, against greedy decoding, on the held-out espeak-ng set.
 No test sentence is seen while fitting: the LM is trained on the training text
 (DATA/train_text.txt, which excludes the held-out sentences) minus 150 training sentences that
 become a dev set, spoken by the held-out espeak-ng voices; the LM weight alpha and the per-piece
-bonus beta are picked on that dev set, then applied once to the held-out set.
+bonus beta are picked on that dev set, then applied once to the held-out set. It also writes
+200 single training words in those voices (eval/lmwords.tsv; eval/lmdev_all.tsv has both) for
+choosing the bonus with Earshot's engine (npm run bench:decoding --lm/--scale/--bonus): one-word
+utterances are where too large a bonus inserts pieces.
 """
 import argparse
 import collections
@@ -53,6 +56,33 @@ def make_dev(data, work, seed):
         f.write("\n".join(rows) + "\n")
     held = set(dev)
     return [l for l in lines if l not in held]
+
+
+WORD_DEV_SIZE = 200
+
+
+def make_word_dev(data, work, seed):
+    """200 single training words in the held-out voices (half of them digit words): a dev set for
+    the per-piece bonus, which sentences alone would push up until one-word utterances get extra
+    pieces. Also writes lmdev_all.tsv (sentences + words) for npm run bench:decoding."""
+    lines = [l.strip() for l in open(os.path.join(data, "train_text.txt")) if l.strip()]
+    words = sorted({w for l in lines for w in l.split() if w.isalpha() and len(w) >= 3})
+    rng = random.Random(seed)
+    picks = [rng.choice(DIGITS + ["oh"]) for _ in range(WORD_DEV_SIZE // 2)] + rng.sample(words, WORD_DEV_SIZE // 2)
+    wav_dir = os.path.join(work, "eval", "lmwords")
+    os.makedirs(wav_dir, exist_ok=True)
+    rows = []
+    for k, word in enumerate(picks):
+        path = os.path.join(wav_dir, f"word_{k:03d}.wav")
+        if not os.path.exists(path):
+            audio.write_wav(path, audio.tts("espeak", HELDOUT_ESPEAK[k % len(HELDOUT_ESPEAK)], word))
+        rows.append(f"{os.path.relpath(path, work)}\t{word}")
+    with open(os.path.join(work, "eval", "lmwords.tsv"), "w") as f:
+        f.write("\n".join(rows) + "\n")
+    with open(os.path.join(work, "eval", "lmdev.tsv")) as f:
+        sentences = f.read()
+    with open(os.path.join(work, "eval", "lmdev_all.tsv"), "w") as f:
+        f.write(sentences + "\n".join(rows) + "\n")
 
 
 class PieceNgram:
@@ -174,6 +204,7 @@ def main():
     sp = spm.SentencePieceProcessor(model_file=os.path.join(a.exp, "bpe.model"))
     blank = model.cfg.vocab_size
     lm_text = make_dev(a.data, a.work, a.seed)
+    make_word_dev(a.data, a.work, a.seed)
     dev, test = load_eval(a.work, "lmdev", DEV_SIZE), load_eval(a.data, "espeak_heldout", 300)
     dlp, tlp = log_probs(model, dev), log_probs(model, test)
     drefs, trefs = [t for _, t in dev], [t for _, t in test]
