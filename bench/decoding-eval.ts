@@ -6,8 +6,9 @@
  *   npm run bench:decoding -- --list DATA/eval/espeak_heldout.tsv [--model DIR] [--beam 8] [--limit N] [--repeats 3]
  *                             [--lm FILE --scale S --bonus B]   (an LM other than lm.json's, for tuning)
  *
- * The list is training/synth.py's evaluation TSV: `WAV<TAB>reference` per line, WAV paths
- * relative to the folder above the list's own (or absolute). Every clip is streamed in 1,600-sample chunks (100 ms at 16 kHz), eight
+ * The list is training/synth.py's evaluation TSV (`WAV<TAB>reference` per line, WAV paths
+ * relative to the folder above the list's own, or absolute), or `fsdd-test` / `jfk` (built from
+ * ../shared/data: bench/audio/eval-list.ts). Every clip is streamed in 1,600-sample chunks (100 ms at 16 kHz), eight
  * streams per batched decode (as the gateway drives the engine). CPU time is the process's
  * (process.cpuUsage; the least of --repeats interleaved passes), so the difference between methods
  * is what the search costs. "exact" is the
