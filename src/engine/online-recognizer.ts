@@ -147,7 +147,8 @@ class EngineRecognizer implements OnlineRecognizer {
 
   getResult(stream: OnlineStream): RecognitionResult {
     const s = this.own(stream);
-    const path = this.search.best(s.search);
+    const final = this.isEndpoint(stream) || (s.finished && !this.isReady(stream));
+    const path = this.search.best(s.search, final);
     const startTime = s.startFrame * FRAME_SHIFT_S;
     const frameSeconds = FRAME_SHIFT_S * OUTPUT_SUBSAMPLING;
     return {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainingPython } from '../../../test-support/training-python.ts';
-import { readArpaFile } from '../lm/arpa-reader.ts';
+import { parseArpa, readArpaFile } from '../lm/arpa-reader.ts';
 import { CtcGreedyDecoder } from './ctc-greedy-decoder.ts';
 import { CtcPrefixBeamSearchDecoder, type CtcPrefixBeamState } from './ctc-prefix-beam-search-decoder.ts';
 import { HotwordGraph } from './hotword-graph.ts';
@@ -176,5 +176,25 @@ describe('CtcPrefixBeamSearchDecoder with hotwords', () => {
     const s = d.initial(new HotwordGraph(['cat'], symbols, 1));
     await d.decode(short, 2, 5, [s]);
     expect(d.best(s).tokens).toEqual([3, 1]);
+  });
+});
+
+describe('CtcPrefixBeamSearchDecoder: the LM end of sentence counts only once a segment is final', () => {
+  it('a partial keeps the acoustically better path; the final takes the one the LM lets end', async () => {
+    // Tokens a=0, b=1, blank=2. The LM: either token is fine to say, but a sentence may end
+    // only after b.
+    const arpa = [
+      '\\data\\', 'ngram 1=4', 'ngram 2=4', '',
+      '\\1-grams:', '-1\t</s>', '-99\t<s>\t0', '-0.3\ta\t0', '-0.3\tb\t0', '',
+      '\\2-grams:', '-0.3\t<s> a', '-0.3\t<s> b', '-6\ta </s>', '-0.1\tb </s>', '',
+      '\\end\\', '',
+    ].join('\n');
+    const lm = parseArpa(arpa, (w) => ({ a: 0, b: 1 })[w], 2);
+    const d = new CtcPrefixBeamSearchDecoder(2, 4, { lm, scale: 0.5, tokenBonus: 0 });
+    const s = d.initial();
+    await d.decode(logRows([[0.55, 0.44, 0.01], [0.01, 0.01, 0.98]]), 2, 3, [s]);
+    expect(d.best(s, false).tokens).toEqual([0]);
+    expect(d.best(s, true).tokens).toEqual([1]);
+    expect(d.best(s).tokens).toEqual([1]);
   });
 });

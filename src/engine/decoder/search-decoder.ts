@@ -21,7 +21,12 @@ export interface SearchDecoder<S> {
   initial(hotwords?: HotwordGraph): S;
   /** output: (N, frames, dim) for the N streams whose states are given, in that order. */
   decode(output: Float32Array, frames: number, dim: number, states: S[]): Promise<void>;
-  best(state: S): DecodedPath;
+  /**
+   * The best path so far. `final` (default): the segment is complete (an endpoint, or the end of
+   * input); a search that scores how sentences end does so only then, so partials do not jump
+   * between complete-looking guesses.
+   */
+  best(state: S, final?: boolean): DecodedPath;
   /** The state a new segment starts from (sherpa-onnx keeps the decoder context). */
   reset(state: S): S;
   /** Whether a reset now should advance the segment counter. */
