@@ -11,6 +11,8 @@ export const FIXTURE_MODELS = {
   zipformer2: join(FIXTURES_DIR, 'zipformer2-transducer'),
   /** Random-weight NeMo cache-aware streaming CTC model: the shipped model's architecture (training/make_fixture.py). */
   nemoCtc: join(FIXTURES_DIR, 'nemo-ctc'),
+  /** Random-weight GRU transducer in sherpa-onnx's lstm layout: the shipped transducer's architecture (make_fixture.py --transducer). */
+  gruTransducer: join(FIXTURES_DIR, 'gru-transducer'),
   /** The shipped architecture at full size, random weights: benchmarks only (made on demand). */
   benchCtc: join(FIXTURES_DIR, 'bench-earshot-ctc'),
 } as const;

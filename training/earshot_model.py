@@ -319,6 +319,13 @@ class EarshotCTC(nn.Module):
     def step(self, window, cache_ch, cache_t, cache_len):
         """One streaming window. window: (B, window_size, n_mels); cache_ch:
         (B, L, cache_len, d); cache_t: (B, L, d, k-1); cache_len: (B,) int64."""
+        h, ch_next, t_next = self.encode_step(window, cache_ch, cache_t, cache_len)
+        len_next = torch.clamp(cache_len + self.cfg.chunk, max=self.cfg.cache_len)
+        return self.head(h).log_softmax(-1), ch_next, t_next, len_next
+
+    def encode_step(self, window, cache_ch, cache_t, cache_len=None):
+        """One streaming window of encode(): the normalized features (B, chunk, d) and the
+        next caches. cache_len only masks the conformer's attention (a GRU needs none)."""
         x = self.sub((window - self.feat_mean) / self.feat_std)
         ch_next, t_next = [], []
         for i, layer in enumerate(self.layers):
@@ -327,9 +334,7 @@ class EarshotCTC(nn.Module):
             t_next.append(t)
         for block in self.lookahead:
             x = block.step(x)
-        len_next = torch.clamp(cache_len + self.cfg.chunk, max=self.cfg.cache_len)
-        return (self.head(self.out_norm(x)).log_softmax(-1), torch.stack(ch_next, 1),
-                torch.stack(t_next, 1), len_next)
+        return self.out_norm(x), torch.stack(ch_next, 1), torch.stack(t_next, 1)
 
     def init_caches(self, batch):
         c = self.cfg

@@ -1,5 +1,5 @@
-// Decode WAV files with sherpa-onnx-node's streaming CTC recognizer (the reference runtime
-// for the NeMo cache-aware CTC layout), one stream at a time on one thread.
+// Decode WAV files with sherpa-onnx-node's streaming recognizer (the reference runtime for
+// the NeMo cache-aware CTC layout and for transducers), one stream at a time on one thread.
 // Usage: node sherpa_decode.cjs MODEL_DIR LIST_FILE > results.jsonl
 //   LIST_FILE: one WAV path per line. Output: {"path","text","audio_s","decode_s","cpu_s"} per line.
 // Needs sherpa-onnx-node on the module path (e.g. NODE_PATH=<repo>/node_modules).
@@ -11,9 +11,15 @@ const sherpa = require('sherpa-onnx-node');
 const [modelDir, listFile] = process.argv.slice(2);
 const TAIL_PAD_S = 0.66;  // trailing silence, as the sherpa-onnx examples add before finishing
 
+// A folder with encoder.onnx holds a transducer (train_transducer.py); else a NeMo CTC model.
+const isTransducer = fs.existsSync(path.join(modelDir, 'encoder.onnx'));
 const recognizer = new sherpa.OnlineRecognizer({
   modelConfig: {
-    nemoCtc: { model: path.join(modelDir, 'model.onnx') },
+    ...(isTransducer
+      ? { transducer: { encoder: path.join(modelDir, 'encoder.onnx'),
+                        decoder: path.join(modelDir, 'decoder.onnx'),
+                        joiner: path.join(modelDir, 'joiner.onnx') } }
+      : { nemoCtc: { model: path.join(modelDir, 'model.onnx') } }),
     tokens: path.join(modelDir, 'tokens.txt'),
     numThreads: 1,
     provider: 'cpu',

@@ -37,6 +37,8 @@ const CASES: { family: FixtureFamily; method: DecodingMethod }[] = [
   { family: 'nemoCtc', method: 'greedy_search' },
   { family: 'zipformer2', method: 'greedy_search' },
   { family: 'zipformer2', method: 'modified_beam_search' },
+  { family: 'gruTransducer', method: 'greedy_search' },
+  { family: 'gruTransducer', method: 'modified_beam_search' },
 ];
 
 // carryStates 'on': states stay in the last call's batched outputs while the batch repeats

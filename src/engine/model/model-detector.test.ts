@@ -20,6 +20,23 @@ describe('detectModel', () => {
     expect(files.metadata.decoder.get('context_size')).toBe('2');
   });
 
+  it("recognizes sherpa-onnx's lstm transducer layout (Earshot's GRU transducer)", async () => {
+    const files = await detectModel(FIXTURE_MODELS.gruTransducer);
+    expect(files.family).toBe('lstm-transducer');
+    expect(files.metadata.encoder.get('rnn_hidden_size')).toBe(String(64 * 4));
+    const model = await loadModel(FIXTURE_MODELS.gruTransducer, cpu);
+    try {
+      expect(model.kind).toBe('transducer');
+      expect([model.encoder.chunkLength, model.encoder.chunkShift]).toEqual([35, 32]);
+      expect(model.encoder.stateSpecs.map((s) => [s.dims, s.batchAxis])).toEqual([
+        [[2, 1, 64], 1],
+        [[2, 1, 256], 1],
+      ]);
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('recognizes a NeMo cache-aware CTC folder from its metadata', async () => {
     const files = await detectModel(FIXTURE_MODELS.nemoCtc);
     expect(files.family).toBe('nemo-ctc');
@@ -65,7 +82,7 @@ describe('detectModel', () => {
 
   it('does not claim a transducer of another model_type', async () => {
     copy = copyModel(FIXTURE_MODELS.zipformer2);
-    editMetadata(join(copy.dir, 'encoder.onnx'), ['model_type=lstm']);
+    editMetadata(join(copy.dir, 'encoder.onnx'), ['model_type=conformer']);
     await expect(detectModel(copy.dir)).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_INVALID' });
   });
 });
@@ -83,6 +100,9 @@ describe('loadModel rejects broken models with ModelInvalid', () => {
     ['zipformer2 dims that disagree with the graph', 'zipformer2', 'encoder.onnx', ['encoder_dims=32,64'], /has shape/],
     ['a chunk length that disagrees with the graph', 'zipformer2', 'encoder.onnx', ['T=40'], /takes 45 frames, metadata T is 40/],
     ['per-stack lists of different lengths', 'zipformer2', 'encoder.onnx', ['num_heads=2'], /'num_heads' has 1 stacks/],
+    ['an lstm state width that disagrees with the graph', 'gruTransducer', 'encoder.onnx', ['rnn_hidden_size=100'], /state1' has shape/],
+    ['a missing lstm key', 'gruTransducer', 'encoder.onnx', ['-d_model'], /'d_model' is missing/],
+    ['an lstm chunk length that disagrees with the graph', 'gruTransducer', 'encoder.onnx', ['T=40'], /takes 35 frames, metadata T is 40/],
     ['a layer count that disagrees with the inputs', 'zipformer2', 'encoder.onnx', ['num_encoder_layers=1,1', 'T=45'], /expected 14 encoder inputs/],
   ];
 

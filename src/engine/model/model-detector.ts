@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+import { lstmTransducerFamily } from './lstm-transducer-model.ts';
 import type { DetectOptions, ModelFamily, ModelFiles } from './model-family.ts';
 import { nemoCtcFamily } from './nemo-ctc-model.ts';
 import { type OnnxMetadata, readOnnxMetadata } from './onnx-metadata.ts';
@@ -9,7 +10,7 @@ import type { StreamingModel } from './streaming-model.ts';
 import { zipformer2TransducerFamily } from './zipformer2-transducer-model.ts';
 
 /** Known families, most specific first. Streaming Paraformer (§4) and silero VAD (§5) go here later. */
-export const MODEL_FAMILIES: readonly ModelFamily[] = [zipformer2TransducerFamily, nemoCtcFamily];
+export const MODEL_FAMILIES: readonly ModelFamily[] = [zipformer2TransducerFamily, lstmTransducerFamily, nemoCtcFamily];
 
 /** Finds which family a sherpa-onnx-style model folder belongs to, from its files and ONNX metadata. */
 export async function detectModel(

@@ -1,22 +1,12 @@
-import { join } from 'node:path';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
-import { type ModelFamily, type ModelFiles, pickPrecision } from './model-family.ts';
+import type { ModelFamily, ModelFiles } from './model-family.ts';
 import { type OnnxMetadata, requireInt, requireIntList } from './onnx-metadata.ts';
-import { createSession, type SessionFactoryOptions } from './session-factory.ts';
-import type { ArraySession } from './array-session.ts';
-import { createArraySession, createStreamingEncoder } from './streaming-encoder-factory.ts';
-import {
-  type DeclaredValue,
-  batchAxisOf,
-  checkStateShape,
-  hasFixedBatch,
-  requireCount,
-  stateTypeOf,
-  symbolAt,
-} from './session-io.ts';
+import { checkFrames, detectTransducer, loadTransducer } from './ort-transducer.ts';
+import type { SessionFactoryOptions } from './session-factory.ts';
+import { batchAxisOf, checkStateShape, hasFixedBatch, requireCount, stateTypeOf, symbolAt } from './session-io.ts';
 import type { StateSpec } from './state-batching.ts';
-import type { StreamingEncoder, TransducerModel } from './streaming-model.ts';
+import type { TransducerModel } from './streaming-model.ts';
 
 const FAMILY = 'zipformer2-transducer';
 const STATES_PER_LAYER = 6;
@@ -25,30 +15,7 @@ const STATES_PER_LAYER = 6;
 export const zipformer2TransducerFamily: ModelFamily = {
   name: FAMILY,
 
-  async detect(dir, fileNames, options, readMetadata) {
-    if (!fileNames.includes('tokens.txt')) return null;
-    const pick = (role: string) =>
-      pickPrecision(
-        fileNames.filter((f) => f.startsWith(role) && f.endsWith('.onnx')),
-        options.preferInt8,
-      );
-    const [encoder, decoder, joiner] = ['encoder', 'decoder', 'joiner'].map(pick);
-    if (!encoder || !decoder || !joiner) return null;
-    const paths = { encoder: join(dir, encoder), decoder: join(dir, decoder), joiner: join(dir, joiner) };
-    const encoderMeta = await readMetadata(paths.encoder);
-    if (encoderMeta.get('model_type') !== 'zipformer2') return null;
-    return {
-      family: FAMILY,
-      dir,
-      tokens: join(dir, 'tokens.txt'),
-      onnx: paths,
-      metadata: {
-        encoder: encoderMeta,
-        decoder: await readMetadata(paths.decoder),
-        joiner: await readMetadata(paths.joiner),
-      },
-    };
-  },
+  detect: (dir, fileNames, options, readMetadata) => detectTransducer(FAMILY, 'zipformer2', dir, fileNames, options, readMetadata),
 
   load: loadZipformer2TransducerModel,
 };
@@ -114,34 +81,10 @@ function stateShapes(m: EncoderMeta, featureDim: number): { dims: number[]; axis
   return shapes;
 }
 
-export async function loadZipformer2TransducerModel(
-  files: ModelFiles,
-  options: SessionFactoryOptions,
-): Promise<TransducerModel> {
-  const { encoder: encPath, decoder: decPath, joiner: joinPath } = files.onnx;
+export function loadZipformer2TransducerModel(files: ModelFiles, options: SessionFactoryOptions): Promise<TransducerModel> {
+  const encPath = files.onnx.encoder;
   const m = readEncoderMeta(files.metadata.encoder, encPath);
-  const contextSize = requireInt(files.metadata.decoder, 'context_size', decPath);
-  const vocabSize = requireInt(files.metadata.decoder, 'vocab_size', decPath);
-  // Everything to release if loading fails: sessions, then the encoder that took over the first.
-  const sessions: { release(): Promise<void> }[] = [];
-  try {
-    const enc = await createSession(encPath, options, 'encoder');
-    sessions.push(enc);
-    // The decoder and joiner follow the encoder: on the addon where it runs (or onnxruntime-node
-    // where they have outputs the addon cannot hand over), else on onnxruntime-node.
-    const small: SessionFactoryOptions = {
-      ...options,
-      providers: [enc.provider],
-      encoderBinding: enc.binding.kind === 'native' ? 'auto' : 'onnxruntime-node',
-    };
-    const dec = await createSession(decPath, small);
-    sessions.push(dec);
-    const join = await createSession(joinPath, small);
-    sessions.push(join);
-    requireCount(dec.inputs, 1, 'decoder inputs (y)', decPath);
-    requireCount(join.inputs, 2, 'joiner inputs (encoder_out, decoder_out)', joinPath);
-
-    const { inputs, outputs } = enc;
+  return loadTransducer(FAMILY, files, options, ({ inputs, outputs }) => {
     const numLayers = m.numEncoderLayers.reduce((a, b) => a + b, 0);
     const numStates = STATES_PER_LAYER * numLayers + 2;
     requireCount(inputs, 1 + numStates, 'encoder inputs (x, 6 states per layer, embed_states, processed_lens)', encPath);
@@ -161,85 +104,16 @@ export async function loadZipformer2TransducerModel(
       return spec;
     });
     checkFrames(inputs[0], m.T, encPath);
-    const encoder = createStreamingEncoder(
-      enc,
-      {
-        featuresInput: inputs[0].name,
-        featureLayout: 'frames-first',
-        output: outputs[0].name,
-        stateSpecs: specs,
-        constantInputs: [],
-        chunkLength: m.T,
-        chunkShift: m.decodeChunkLen,
-        featureDim,
-        supportsBatch: !hasFixedBatch(inputs[0], 0),
-      },
-      encPath,
-      options,
-    );
-    sessions[0] = encoder;
-    const decoder = createArraySession(dec, decPath);
-    sessions[1] = decoder;
-    const joiner = createArraySession(join, joinPath);
-    sessions[2] = joiner;
-    return new OrtTransducer(encoder, decoder, joiner, {
-      contextSize,
-      vocabSize,
-      tokensPath: files.tokens,
-      provider: enc.provider,
-    });
-  } catch (err) {
-    await Promise.all(sessions.map((s) => s.release()));
-    throw err;
-  }
-}
-
-function checkFrames(x: DeclaredValue, T: number, path: string): void {
-  const t = x.shape?.[1];
-  if (typeof t === 'number' && t !== T) {
-    throw new AsrError(ErrorCode.ModelInvalid, `${path}: input '${x.name}' takes ${t} frames, metadata T is ${T}`);
-  }
-}
-
-class OrtTransducer implements TransducerModel {
-  readonly kind = 'transducer';
-  readonly family = FAMILY;
-  readonly contextSize: number;
-  readonly vocabSize: number;
-  readonly tokensPath: string;
-  readonly provider: string;
-
-  constructor(
-    readonly encoder: StreamingEncoder,
-    private readonly decoder: ArraySession,
-    private readonly joiner: ArraySession,
-    info: { contextSize: number; vocabSize: number; tokensPath: string; provider: string },
-  ) {
-    this.contextSize = info.contextSize;
-    this.vocabSize = info.vocabSize;
-    this.tokensPath = info.tokensPath;
-    this.provider = info.provider;
-  }
-
-  async runDecoder(ys: BigInt64Array, n: number): Promise<Float32Array> {
-    const [out] = await this.decoder.run([[ys, [n, this.contextSize]]]);
-    return out as Float32Array;
-  }
-
-  async runJoiner(encoderOut: Float32Array, decoderOut: Float32Array, n: number): Promise<Float32Array> {
-    const dim = encoderOut.length / n;
-    const [out] = await this.joiner.run([
-      [encoderOut, [n, dim]],
-      [decoderOut, [n, dim]],
-    ]);
-    const logits = out as Float32Array;
-    if (logits.length !== n * this.vocabSize) {
-      throw new AsrError(ErrorCode.ModelInvalid, `joiner output has ${logits.length / n} classes, decoder vocab_size is ${this.vocabSize}`);
-    }
-    return logits;
-  }
-
-  async dispose(): Promise<void> {
-    await Promise.all([this.encoder.release(), this.decoder.release(), this.joiner.release()]);
-  }
+    return {
+      featuresInput: inputs[0].name,
+      featureLayout: 'frames-first',
+      output: outputs[0].name,
+      stateSpecs: specs,
+      constantInputs: [],
+      chunkLength: m.T,
+      chunkShift: m.decodeChunkLen,
+      featureDim,
+      supportsBatch: !hasFixedBatch(inputs[0], 0),
+    };
+  });
 }

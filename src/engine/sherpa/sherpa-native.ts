@@ -34,10 +34,11 @@ export interface SherpaNative {
  * The npm build runs on CPU only.
  */
 export function sherpaConfigFor(files: ModelFiles, config: EngineRecognizerConfig): object {
+  const modelType = files.family === 'lstm-transducer' ? 'lstm' : 'zipformer2';
   const model =
     files.family === 'nemo-ctc'
       ? { nemoCtc: { model: files.onnx.model } }
-      : { transducer: { encoder: files.onnx.encoder, decoder: files.onnx.decoder, joiner: files.onnx.joiner }, modelType: 'zipformer2' };
+      : { transducer: { encoder: files.onnx.encoder, decoder: files.onnx.decoder, joiner: files.onnx.joiner }, modelType };
   const e = config.endpoint;
   return {
     featConfig: { sampleRate: 16000, featureDim: 80 },

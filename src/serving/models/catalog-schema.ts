@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 /** Model families Earshot's engine loads today (../shared/DESIGN.md, "Engine"). */
-export const ENGINE_FAMILIES = ['zipformer2-transducer', 'nemo-ctc'] as const;
+export const ENGINE_FAMILIES = ['zipformer2-transducer', 'lstm-transducer', 'nemo-ctc'] as const;
 
 /** Every family the catalog may name; the ones outside ENGINE_FAMILIES run only in sherpa-onnx for now. */
 export const KNOWN_FAMILIES = [...ENGINE_FAMILIES, 'zipformer-transducer', 'zipformer2-ctc'] as const;
@@ -17,6 +17,7 @@ export type ModelFamily = (typeof KNOWN_FAMILIES)[number];
 export const FAMILY_ROLES: Record<ModelFamily, readonly string[]> = {
   'zipformer2-transducer': ['encoder', 'decoder', 'joiner', 'tokens'],
   'zipformer-transducer': ['encoder', 'decoder', 'joiner', 'tokens'],
+  'lstm-transducer': ['encoder', 'decoder', 'joiner', 'tokens'],
   'nemo-ctc': ['model', 'tokens'],
   'zipformer2-ctc': ['model', 'tokens'],
 };

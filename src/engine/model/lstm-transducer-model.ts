@@ -1,0 +1,62 @@
+import type { ModelFamily, ModelFiles } from './model-family.ts';
+import { requireInt } from './onnx-metadata.ts';
+import { checkFrames, detectTransducer, loadTransducer } from './ort-transducer.ts';
+import type { SessionFactoryOptions } from './session-factory.ts';
+import { batchAxisOf, checkStateShape, hasFixedBatch, requireCount, stateTypeOf, symbolAt } from './session-io.ts';
+import type { StateSpec } from './state-batching.ts';
+import type { TransducerModel } from './streaming-model.ts';
+
+const FAMILY = 'lstm-transducer';
+
+/**
+ * sherpa-onnx's `lstm` transducer layout (icefall lstm_transducer_stateless2;
+ * ../shared/MODEL_INTERFACES.md §2.3): x (N, T, 80) and two states, state0
+ * (layers, N, d_model) and state1 (layers, N, rnn_hidden_size), batch axis 1, zeros at start.
+ * The states are opaque to the runtime, so Earshot's own GRU transducer uses this layout too
+ * (state0 = GRU hidden states, state1 = causal-convolution caches; training/transducer.py).
+ */
+export const lstmTransducerFamily: ModelFamily = {
+  name: FAMILY,
+  detect: (dir, fileNames, options, readMetadata) => detectTransducer(FAMILY, 'lstm', dir, fileNames, options, readMetadata),
+  load: loadLstmTransducerModel,
+};
+
+export function loadLstmTransducerModel(files: ModelFiles, options: SessionFactoryOptions): Promise<TransducerModel> {
+  const encPath = files.onnx.encoder;
+  const meta = files.metadata.encoder;
+  const layers = requireInt(meta, 'num_encoder_layers', encPath);
+  const dModel = requireInt(meta, 'd_model', encPath);
+  const hidden = requireInt(meta, 'rnn_hidden_size', encPath);
+  const T = requireInt(meta, 'T', encPath);
+  const chunkShift = requireInt(meta, 'decode_chunk_len', encPath);
+  return loadTransducer(FAMILY, files, options, ({ inputs, outputs }) => {
+    requireCount(inputs, 3, 'encoder inputs (x, state0, state1)', encPath);
+    requireCount(outputs, 3, 'encoder outputs (encoder_out, new_state0, new_state1)', encPath);
+    const featureDim = typeof inputs[0].shape?.[2] === 'number' ? inputs[0].shape[2] : 80;
+    const batchSymbol = symbolAt(inputs[0], 0);
+    const specs = [dModel, hidden].map((width, i): StateSpec => {
+      const input = inputs[i + 1];
+      const spec: StateSpec = {
+        inputName: input.name,
+        outputName: outputs[i + 1].name,
+        dims: [layers, 1, width],
+        batchAxis: batchAxisOf(input, batchSymbol, 1),
+        type: stateTypeOf(input, 'float32', encPath),
+      };
+      checkStateShape(spec, input, encPath);
+      return spec;
+    });
+    checkFrames(inputs[0], T, encPath);
+    return {
+      featuresInput: inputs[0].name,
+      featureLayout: 'frames-first',
+      output: outputs[0].name,
+      stateSpecs: specs,
+      constantInputs: [],
+      chunkLength: T,
+      chunkShift,
+      featureDim,
+      supportsBatch: !hasFixedBatch(inputs[0], 0),
+    };
+  });
+}

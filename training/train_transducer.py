@@ -1,0 +1,200 @@
+"""Train a transducer (prediction network + joiner) on the shipped GRU encoder.
+
+    nohup /usr/bin/python3 training/train_transducer.py \
+        --data /tmp/earshot-plain,/tmp/earshot-data,/tmp/earshot-level \
+        --ctc-onnx models/earshot-en-small/model.onnx --exp /tmp/earshot-rnnt \
+        --budget-min 60 --seed 1234 > /tmp/earshot-rnnt.log 2>&1 &
+
+The encoder is read back from the shipped model.onnx (onnx_import.py) and stays frozen; the
+joiner starts as its CTC head (transducer.py), so step 0 is the CTC model. Phase 1
+(--lm-steps) trains the prediction network alone as a piece LM on the training transcripts
+(seconds); phase 2 trains prediction network + joiner with the RNN-T loss
+(torchaudio.functional.rnnt_loss) on a wall-clock cosine schedule (--budget-min), like
+train.py. The BPE model is trained exactly as train.py does on the first --data folder, so
+its pieces equal the shipped tokens.txt (checked). Every --export-min minutes: ckpt.pt and a
+dev WER (greedy, max one symbol per frame, as sherpa-onnx decodes); at the end the model is
+exported with export_transducer to exp/export/.
+"""
+import argparse
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+import torchaudio
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import audio  # noqa: E402
+from earshot_model import pad_features  # noqa: E402
+from onnx_import import load_ctc_onnx  # noqa: E402
+from train import ShardData, load_eval, make_batches, spec_augment, train_bpe, wer  # noqa: E402
+from transducer import (Joiner, StatelessDecoder, contexts, export_transducer,  # noqa: E402
+                        greedy_decode, write_tokens)
+
+
+def pad_targets(ys):
+    u = max(1, max(len(y) for y in ys))
+    t = torch.zeros(len(ys), u, dtype=torch.int64)
+    for k, y in enumerate(ys):
+        t[k, :len(y)] = torch.tensor(y, dtype=torch.int64) + 1  # piece i -> transducer id i+1
+    return t, torch.tensor([len(y) for y in ys], dtype=torch.int32)
+
+
+def lm_pretrain(decoder, targets, steps, context, rng, lr):
+    """The prediction network alone as a piece LM (a temporary linear head on its hidden
+    layer): next-piece cross-entropy over the transcripts' contexts."""
+    head = torch.nn.Linear(decoder.l2.out_features, decoder.emb.num_embeddings)
+    opt = torch.optim.AdamW(list(decoder.parameters()) + list(head.parameters()), lr=lr)
+    for step in range(steps):
+        ys = [targets[rng.randrange(len(targets))] for _ in range(64)]
+        t, n = pad_targets(ys)
+        ctx = contexts(t, context)[:, :-1]  # context before each target piece
+        mask = torch.arange(t.shape[1])[None] < n[:, None].long()
+        logits = head(decoder.hidden(ctx))
+        loss = F.cross_entropy(logits[mask], t[mask])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if (step + 1) % 500 == 0:
+            print(f"lm step {step + 1}: piece perplexity {math.exp(loss.item()):.2f}", flush=True)
+
+
+def dev_wer(model, decoder, joiner, sp, dev):
+    decoder.eval()
+    joiner.eval()
+    hyps = []
+    with torch.no_grad():
+        for path, _ in dev:
+            x, sr = audio.read_wav(path)
+            f = torch.from_numpy(audio.fbank(audio.resample(x, sr)))
+            enc = model.encode(pad_features(f, model.cfg.chunk).unsqueeze(0))[0]
+            hyps.append(sp.decode([i - 1 for i in greedy_decode(joiner, decoder, enc)]))
+    decoder.train()
+    joiner.train()
+    return wer([t for _, t in dev], hyps), hyps
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True, help="comma-separated synth.py folders")
+    ap.add_argument("--ctc-onnx", default="models/earshot-en-small/model.onnx")
+    ap.add_argument("--exp", default="/tmp/earshot-rnnt")
+    ap.add_argument("--budget-min", type=float, default=60)
+    ap.add_argument("--export-min", type=float, default=15)
+    ap.add_argument("--max-frames", type=int, default=12000)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--context", type=int, default=8, help="prediction network context, pieces")
+    ap.add_argument("--joiner-dim", type=int, default=256)
+    ap.add_argument("--lm-steps", type=int, default=1000)
+    ap.add_argument("--specaug", type=int, default=1)
+    ap.add_argument("--dev-n", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=1234)
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    torch.manual_seed(a.seed)
+    rng = random.Random(a.seed)
+    os.makedirs(a.exp, exist_ok=True)
+
+    folders = a.data.split(",")
+    sp = train_bpe(os.path.join(folders[0], "train_text.txt"), os.path.join(a.exp, "bpe"), 64,
+                   a.seed)
+    ctc_tokens = os.path.join(os.path.dirname(a.ctc_onnx), "tokens.txt")
+    shipped = [ln.rsplit(" ", 1)[0] for ln in open(ctc_tokens, encoding="utf-8").read().splitlines()]
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    if shipped[:-1] != pieces:
+        sys.exit(f"BPE pieces differ from {ctc_tokens}: train the BPE on the same first folder")
+
+    model = load_ctc_onnx(a.ctc_onnx)
+    for p in model.parameters():
+        p.requires_grad_(False)
+    vocab = model.cfg.vocab_size + 1
+    decoder = StatelessDecoder(vocab, a.context, a.joiner_dim)
+    joiner = Joiner(model.cfg.d_model, a.joiner_dim, vocab)
+    joiner.init_from_ctc_head(model.head)
+    params = list(decoder.parameters()) + list(joiner.parameters())
+    print(f"trainable {sum(p.numel() for p in params) / 1e6:.2f} M params", flush=True)
+
+    data = ShardData(folders, sp)
+    data.refresh()
+    dev = load_eval(folders[1] if len(folders) > 1 else folders[0], "espeak_heldout",
+                    300)[::max(1, 300 // a.dev_n)]
+    ckpt_path = os.path.join(a.exp, "rnnt.pt")
+    step, elapsed = 0, 0.0
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path)
+        decoder.load_state_dict(ck["decoder"])
+        joiner.load_state_dict(ck["joiner"])
+        step, elapsed = ck["step"], ck["elapsed"]
+        print(f"resumed at step {step}, {elapsed / 60:.1f} min", flush=True)
+    else:
+        w, hyps = dev_wer(model, decoder, joiner, sp, dev)
+        print(f"step 0 (= the CTC head): dev WER {w:.3f} e.g. '{hyps[0]}'", flush=True)
+        lm_pretrain(decoder, data.targets, a.lm_steps, a.context, rng, 2e-3)
+
+    opt = torch.optim.AdamW(params, lr=a.lr, betas=(0.9, 0.98), weight_decay=1e-3)
+    mean = model.feat_mean.clone()
+    budget = a.budget_min * 60
+    t_start = time.time() - elapsed
+    last = time.time()
+
+    def save():
+        torch.save({"decoder": decoder.state_dict(), "joiner": joiner.state_dict(), "step": step,
+                    "elapsed": time.time() - t_start, "context": a.context,
+                    "joiner_dim": a.joiner_dim}, ckpt_path + ".tmp")
+        os.replace(ckpt_path + ".tmp", ckpt_path)
+
+    done = False
+    while not done:
+        data.refresh()  # picks up shards that synth.py finished meanwhile
+        for ids in make_batches(data.lengths, a.max_frames, rng):
+            progress = (time.time() - t_start) / budget
+            if progress >= 1:
+                done = True
+                break
+            lr = a.lr * min(1.0, (step + 1) / a.warmup) * \
+                (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            x, xl = data.collate(ids, model.cfg.chunk)
+            if a.specaug:
+                x = spec_augment(x, rng, mean)
+            with torch.no_grad():
+                enc = model.encode(x)
+            el = torch.clamp(((xl - 3) // 2 + 1 - 3) // 2 + 1, min=1).to(torch.int32)
+            enc = enc[:, :int(el.max())]  # rnnt_loss wants T == max(lengths)
+            ys = [data.targets[i] for i in ids]
+            tgt, tl = pad_targets(ys)
+            dec = decoder(contexts(tgt, a.context))  # (B, U+1, J)
+            logits = joiner(enc.unsqueeze(2), dec.unsqueeze(1))  # (B, T, U+1, V)
+            loss = torchaudio.functional.rnnt_loss(
+                logits, tgt.to(torch.int32), el, tl, blank=0, reduction="sum") / tl.sum()
+            opt.zero_grad()
+            loss.backward()
+            gn = torch.nn.utils.clip_grad_norm_(params, 5.0)
+            opt.step()
+            step += 1
+            if step % 50 == 0:
+                print(f"step {step} loss/token {loss.item():.3f} gn {gn:.2f} lr {lr:.2e} "
+                      f"{(time.time() - t_start) / 60:.1f} min", flush=True)
+            if time.time() - last > a.export_min * 60:
+                last = time.time()
+                save()
+                w, hyps = dev_wer(model, decoder, joiner, sp, dev)
+                print(f"step {step}: dev WER {w:.3f} e.g. '{hyps[0]}' | '{dev[0][1]}'",
+                      flush=True)
+    save()
+    w, _ = dev_wer(model, decoder, joiner, sp, dev)
+    print(f"final step {step}: dev WER {w:.3f}", flush=True)
+    out = os.path.join(a.exp, "export")
+    export_transducer(model, decoder, joiner, out, f"rnnt-step{step}")
+    write_tokens(pieces, os.path.join(out, "tokens.txt"))
+    print(f"exported to {out}; done", flush=True)
+
+
+if __name__ == "__main__":
+    main()
