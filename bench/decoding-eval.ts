@@ -1,7 +1,8 @@
 /**
  * Decoding benchmark (not a test): accuracy and CPU cost of the engine's decoding methods on one
- * model, side by side in one run — greedy search, CTC prefix beam search, and beam search with
- * the model folder's token n-gram LM (lm.json).
+ * model, side by side in one run — greedy search, beam search (CTC prefix beam search, or a
+ * transducer's modified beam search), and beam search with the model folder's token n-gram LM
+ * (lm.json, when the folder has one).
  *
  *   npm run bench:decoding -- --list DATA/eval/espeak_heldout.tsv [--model DIR] [--beam 8] [--limit N] [--repeats 3]
  *                             [--lm FILE --scale S --bonus B]   (an LM other than lm.json's, for tuning)
@@ -14,10 +15,12 @@
  * is what the search costs. "exact" is the
  * share of clips transcribed without a word error (digit accuracy on a list of single digits).
  */
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createOnlineRecognizer } from '../src/engine/online-recognizer.ts';
+import { LM_CONFIG_FILE } from '../src/engine/lm/language-model-config.ts';
 import type { EngineRecognizerConfigInput } from '../src/engine/online-recognizer-config.ts';
 import { REPO_ROOT } from '../test-support/fixture-paths.ts';
 import { readEvalList } from './audio/eval-list.ts';
@@ -48,16 +51,22 @@ const audioSeconds = clips.reduce((s, c) => s + c.samples.length / c.sampleRate,
 const beam = Number(args.beam);
 const repeats = Number(args.repeats);
 
+// A folder without lm.json (e.g. a transducer, whose prediction network is its LM) gets no LM row.
+const hasLm = args.lm !== undefined || existsSync(join(args.model, LM_CONFIG_FILE));
 const methods: [string, Partial<EngineRecognizerConfigInput>][] = [
   ['greedy_search', { decodingMethod: 'greedy_search' }],
-  [`prefix beam ${beam}, no LM`, { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: 'none' }],
-  args.lm
-    ? [
-        `prefix beam ${beam} + ${args.lm} (scale ${args.scale}, bonus ${args.bonus})`,
-        { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: { model: resolve(args.lm), scale: Number(args.scale), tokenBonus: Number(args.bonus) } },
-      ]
-    : [`prefix beam ${beam} + lm.json`, { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: 'auto' }],
+  [`beam ${beam}, no LM`, { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: 'none' }],
 ];
+if (hasLm) {
+  methods.push(
+    args.lm
+      ? [
+          `prefix beam ${beam} + ${args.lm} (scale ${args.scale}, bonus ${args.bonus})`,
+          { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: { model: resolve(args.lm), scale: Number(args.scale), tokenBonus: Number(args.bonus) } },
+        ]
+      : [`prefix beam ${beam} + lm.json`, { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: 'auto' }],
+  );
+}
 
 process.stdout.write(
   `${rows.length} clips, ${audioSeconds.toFixed(0)} s of audio, model ${args.model}\n` +

@@ -104,7 +104,7 @@ def main():
     w, c = error_rates([JFK_REF], [res[0]["text"]])
     report["jfk"] = {"hyp": res[0]["text"], "wer": w, "cer": c, "rtf": rtf(res)}
 
-    report["model_bytes"] = os.path.getsize(os.path.join(a.model_dir, "model.onnx"))
+    report["model_bytes"] = sum(os.path.getsize(p) for p in glob.glob(os.path.join(a.model_dir, "*.onnx")))
     print(json.dumps(report, indent=1))
     with open(a.out, "w") as f:
         json.dump({"report": report, "hyps": hyps_out}, f, indent=1)
