@@ -37,7 +37,9 @@ def load(exp, ctc_onnx):
     decoder.load_state_dict(ck["decoder"])
     joiner = Joiner(model.cfg.d_model, ck["joiner_dim"], vocab)
     joiner.load_state_dict(ck["joiner"])
-    return model, decoder.eval(), joiner.eval(), ck["step"]
+    if "encoder" in ck:  # a run that trained the encoder too (--encoder-lr-scale)
+        model.load_state_dict(ck["encoder"])
+    return model.eval(), decoder.eval(), joiner.eval(), ck["step"]
 
 
 def stream_encode(model, feats):

@@ -14,6 +14,10 @@ train.py. The BPE model is trained exactly as train.py does on the first --data 
 its pieces equal the shipped tokens.txt (checked). Every --export-min minutes: ckpt.pt and a
 dev WER (greedy, max one symbol per frame, as sherpa-onnx decodes); at the end the model is
 exported with export_transducer to exp/export/.
+
+--init-from starts a second run from a first run's rnnt.pt (fresh optimizer and warmup, its own
+cosine); with --encoder-lr-scale > 0 the encoder trains too (its weights are then saved in
+rnnt.pt, and export_transducer.py takes them from there instead of --ctc-onnx).
 """
 import argparse
 import math
@@ -94,6 +98,10 @@ def main():
     ap.add_argument("--specaug", type=int, default=1)
     ap.add_argument("--dev-n", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--init-from", default="",
+                    help="start a new run from another run's rnnt.pt (no LM phase, fresh warmup)")
+    ap.add_argument("--encoder-lr-scale", type=float, default=0,
+                    help="0: the encoder stays frozen; else it trains too, at lr times this")
     a = ap.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(a.seed)
@@ -110,14 +118,18 @@ def main():
         sys.exit(f"BPE pieces differ from {ctc_tokens}: train the BPE on the same first folder")
 
     model = load_ctc_onnx(a.ctc_onnx)
+    train_encoder = a.encoder_lr_scale > 0
     for p in model.parameters():
-        p.requires_grad_(False)
+        p.requires_grad_(train_encoder)
+    model.head.requires_grad_(False)  # the joiner has its own copy
     vocab = model.cfg.vocab_size + 1
     decoder = StatelessDecoder(vocab, a.context, a.joiner_dim)
     joiner = Joiner(model.cfg.d_model, a.joiner_dim, vocab)
     joiner.init_from_ctc_head(model.head)
     params = list(decoder.parameters()) + list(joiner.parameters())
-    print(f"trainable {sum(p.numel() for p in params) / 1e6:.2f} M params", flush=True)
+    enc_params = [p for p in model.parameters() if p.requires_grad]
+    print(f"trainable {sum(p.numel() for p in params + enc_params) / 1e6:.2f} M params",
+          flush=True)
 
     data = ShardData(folders, sp)
     data.refresh()
@@ -125,27 +137,41 @@ def main():
                     300)[::max(1, 300 // a.dev_n)]
     ckpt_path = os.path.join(a.exp, "rnnt.pt")
     step, elapsed = 0, 0.0
-    if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path)
+    init_ck = {}
+    groups = [{"params": params, "scale": 1.0}]
+    if train_encoder:
+        groups.append({"params": enc_params, "scale": a.encoder_lr_scale})
+    opt = torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.98), weight_decay=1e-3)
+    resume = os.path.exists(ckpt_path)
+    if resume or a.init_from:
+        ck = init_ck = torch.load(ckpt_path if resume else a.init_from)
         decoder.load_state_dict(ck["decoder"])
         joiner.load_state_dict(ck["joiner"])
-        step, elapsed = ck["step"], ck["elapsed"]
-        print(f"resumed at step {step}, {elapsed / 60:.1f} min", flush=True)
+        if "encoder" in ck:
+            model.load_state_dict(ck["encoder"])
+        if resume:
+            step, elapsed = ck["step"], ck["elapsed"]
+            if "opt" in ck:
+                opt.load_state_dict(ck["opt"])
+        print(f"{'resumed' if resume else 'init from ' + a.init_from} at step {ck['step']}, "
+              f"{ck['elapsed'] / 60:.1f} min", flush=True)
     else:
         w, hyps = dev_wer(model, decoder, joiner, sp, dev)
         print(f"step 0 (= the CTC head): dev WER {w:.3f} e.g. '{hyps[0]}'", flush=True)
         lm_pretrain(decoder, data.targets, a.lm_steps, a.context, rng, 2e-3)
 
-    opt = torch.optim.AdamW(params, lr=a.lr, betas=(0.9, 0.98), weight_decay=1e-3)
     mean = model.feat_mean.clone()
     budget = a.budget_min * 60
     t_start = time.time() - elapsed
     last = time.time()
 
     def save():
-        torch.save({"decoder": decoder.state_dict(), "joiner": joiner.state_dict(), "step": step,
-                    "elapsed": time.time() - t_start, "context": a.context,
-                    "joiner_dim": a.joiner_dim}, ckpt_path + ".tmp")
+        ck = {"decoder": decoder.state_dict(), "joiner": joiner.state_dict(), "step": step,
+              "elapsed": time.time() - t_start, "context": a.context,
+              "joiner_dim": a.joiner_dim, "opt": opt.state_dict()}
+        if train_encoder or "encoder" in init_ck:
+            ck["encoder"] = model.state_dict()  # else the encoder is --ctc-onnx's, unchanged
+        torch.save(ck, ckpt_path + ".tmp")
         os.replace(ckpt_path + ".tmp", ckpt_path)
 
     done = False
@@ -159,11 +185,11 @@ def main():
             lr = a.lr * min(1.0, (step + 1) / a.warmup) * \
                 (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * progress)))
             for g in opt.param_groups:
-                g["lr"] = lr
+                g["lr"] = lr * g["scale"]
             x, xl = data.collate(ids, model.cfg.chunk)
             if a.specaug:
                 x = spec_augment(x, rng, mean)
-            with torch.no_grad():
+            with torch.set_grad_enabled(train_encoder):
                 enc = model.encode(x)
             el = torch.clamp(((xl - 3) // 2 + 1 - 3) // 2 + 1, min=1).to(torch.int32)
             enc = enc[:, :int(el.max())]  # rnnt_loss wants T == max(lengths)
@@ -175,7 +201,7 @@ def main():
                 logits, tgt.to(torch.int32), el, tl, blank=0, reduction="sum") / tl.sum()
             opt.zero_grad()
             loss.backward()
-            gn = torch.nn.utils.clip_grad_norm_(params, 5.0)
+            gn = torch.nn.utils.clip_grad_norm_(params + enc_params, 5.0)
             opt.step()
             step += 1
             if step % 50 == 0:
