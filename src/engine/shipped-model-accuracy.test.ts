@@ -31,7 +31,7 @@ const SHIPPED: ShippedModel[] = [
   // README); with its 6-gram (beam 8) 0.217 (0.140 on the full set).
   { name: 'earshot-en-small', maxSentenceWer: 0.45, maxLmSentenceWer: 0.3 },
   // The transducer on the same encoder (training/README.md, "Eleventh session").
-  { name: 'earshot-en-small-rnnt', maxSentenceWer: MAX_RNNT_SENTENCE_WER },
+  { name: 'earshot-en-small-rnnt', maxSentenceWer: 0.35 },
 ].filter((m) => existsSync(join(REPO_ROOT, 'models', m.name)));
 /**
  * Digit accuracy bound on the FSDD test speakers: the model issue's target, 80% (step 15,065:
