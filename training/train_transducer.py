@@ -37,7 +37,7 @@ from earshot_model import pad_features  # noqa: E402
 from onnx_import import load_ctc_onnx  # noqa: E402
 from train import ShardData, load_eval, make_batches, spec_augment, train_bpe, wer  # noqa: E402
 from transducer import (Joiner, StatelessDecoder, contexts, export_transducer,  # noqa: E402
-                        greedy_decode, write_tokens)
+                        greedy_decode, one_symbol_rnnt_loss, write_tokens)
 
 
 def pad_targets(ys):
@@ -100,6 +100,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--init-from", default="",
                     help="start a new run from another run's rnnt.pt (no LM phase, fresh warmup)")
+    ap.add_argument("--loss", choices=["one-symbol", "standard"], default="one-symbol",
+                    help="one-symbol: every frame emits one symbol, as sherpa-onnx decodes; "
+                         "standard: torchaudio's rnnt_loss")
     ap.add_argument("--encoder-lr-scale", type=float, default=0,
                     help="0: the encoder stays frozen; else it trains too, at lr times this")
     a = ap.parse_args()
@@ -197,8 +200,13 @@ def main():
             tgt, tl = pad_targets(ys)
             dec = decoder(contexts(tgt, a.context))  # (B, U+1, J)
             logits = joiner(enc.unsqueeze(2), dec.unsqueeze(1))  # (B, T, U+1, V)
-            loss = torchaudio.functional.rnnt_loss(
-                logits, tgt.to(torch.int32), el, tl, blank=0, reduction="sum") / tl.sum()
+            if a.loss == "standard":
+                loss = torchaudio.functional.rnnt_loss(
+                    logits, tgt.to(torch.int32), el, tl, blank=0, reduction="sum") / tl.sum()
+            else:
+                per_utt = one_symbol_rnnt_loss(logits, tgt, el, tl)
+                ok = torch.isfinite(per_utt)  # T < U: no one-symbol alignment; skipped
+                loss = per_utt[ok].sum() / tl[ok].sum().clamp(min=1)
             opt.zero_grad()
             loss.backward()
             gn = torch.nn.utils.clip_grad_norm_(params + enc_params, 5.0)

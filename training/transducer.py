@@ -171,3 +171,27 @@ def write_tokens(pieces, path):
         f.write("<blk> 0\n")
         for i, p in enumerate(pieces):
             f.write(f"{p} {i + 1}\n")
+
+
+def one_symbol_rnnt_loss(logits, targets, logit_lengths, target_lengths, blank=BLANK):
+    """RNN-T loss over the "modified" topology: every frame emits exactly one symbol, blank or
+    the next piece, as sherpa-onnx's greedy and modified beam search decode (at most one symbol
+    per frame). The standard loss (torchaudio's rnnt_loss) also sums alignments that emit
+    several pieces on one frame, which a peaky CTC-trained encoder favours and one-symbol
+    decoding then drops. logits (B, T, U+1, V); targets (B, U); returns -log P per utterance
+    (inf where T < U: no alignment)."""
+    lp = logits.log_softmax(-1)
+    b, t_max, u1, _ = lp.shape
+    blank_lp = lp[..., blank]  # (B, T, U+1)
+    label_lp = lp[:, :, :-1].gather(
+        -1, targets[:, None, :, None].expand(b, t_max, u1 - 1, 1)).squeeze(-1)  # (B, T, U)
+    neg = torch.tensor(-1e30, dtype=lp.dtype)
+    alpha = torch.full((b, u1), -1e30, dtype=lp.dtype)
+    alpha[:, 0] = 0
+    lengths = logit_lengths.to(torch.int64)
+    for t in range(t_max):
+        stay = alpha + blank_lp[:, t]
+        move = F.pad(alpha[:, :-1] + label_lp[:, t], (1, 0), value=-1e30)
+        alpha = torch.where((t < lengths)[:, None], torch.logaddexp(stay, move), alpha)
+    ll = alpha.gather(1, target_lengths.to(torch.int64)[:, None]).squeeze(1)
+    return torch.where(ll < -1e29, neg.abs().new_tensor(float("inf")), -ll)
