@@ -433,11 +433,16 @@ def export_onnx(model, path, extra_meta=None):
         "comment": f"cache-aware streaming {c.encoder} CTC; config " + str(asdict(c)),
     }
     meta.update(extra_meta or {})
+    set_metadata(m, meta)
+    onnx.save(m, path)
+
+
+def set_metadata(m, meta):
+    """Replaces an ONNX model's metadata_props with `meta` (values as strings)."""
     del m.metadata_props[:]
     for k, v in meta.items():
         p = m.metadata_props.add()
         p.key, p.value = k, str(v)
-    onnx.save(m, path)
 
 
 def write_tokens(pieces, path):

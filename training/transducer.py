@@ -23,6 +23,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from earshot_model import set_metadata
+
 BLANK = 0
 
 
@@ -118,10 +120,7 @@ def _set_meta(path, meta):
     import onnx
 
     m = onnx.load(path)
-    del m.metadata_props[:]
-    for k, v in meta.items():
-        p = m.metadata_props.add()
-        p.key, p.value = k, str(v)
+    set_metadata(m, meta)
     onnx.save(m, path)
 
 

@@ -1,8 +1,8 @@
 import type { ModelFamily, ModelFiles } from './model-family.ts';
 import { requireInt } from './onnx-metadata.ts';
-import { checkFrames, detectTransducer, loadTransducer } from './ort-transducer.ts';
+import { detectTransducer, framesFirstLayout, loadTransducer } from './ort-transducer.ts';
 import type { SessionFactoryOptions } from './session-factory.ts';
-import { batchAxisOf, checkStateShape, hasFixedBatch, requireCount, stateTypeOf, symbolAt } from './session-io.ts';
+import { batchAxisOf, checkStateShape, requireCount, stateTypeOf, symbolAt } from './session-io.ts';
 import type { StateSpec } from './state-batching.ts';
 import type { TransducerModel } from './streaming-model.ts';
 
@@ -29,10 +29,10 @@ export function loadLstmTransducerModel(files: ModelFiles, options: SessionFacto
   const hidden = requireInt(meta, 'rnn_hidden_size', encPath);
   const T = requireInt(meta, 'T', encPath);
   const chunkShift = requireInt(meta, 'decode_chunk_len', encPath);
-  return loadTransducer(FAMILY, files, options, ({ inputs, outputs }) => {
+  return loadTransducer(FAMILY, files, options, (encoder) => {
+    const { inputs, outputs } = encoder;
     requireCount(inputs, 3, 'encoder inputs (x, state0, state1)', encPath);
     requireCount(outputs, 3, 'encoder outputs (encoder_out, new_state0, new_state1)', encPath);
-    const featureDim = typeof inputs[0].shape?.[2] === 'number' ? inputs[0].shape[2] : 80;
     const batchSymbol = symbolAt(inputs[0], 0);
     const specs = [dModel, hidden].map((width, i): StateSpec => {
       const input = inputs[i + 1];
@@ -46,17 +46,6 @@ export function loadLstmTransducerModel(files: ModelFiles, options: SessionFacto
       checkStateShape(spec, input, encPath);
       return spec;
     });
-    checkFrames(inputs[0], T, encPath);
-    return {
-      featuresInput: inputs[0].name,
-      featureLayout: 'frames-first',
-      output: outputs[0].name,
-      stateSpecs: specs,
-      constantInputs: [],
-      chunkLength: T,
-      chunkShift,
-      featureDim,
-      supportsBatch: !hasFixedBatch(inputs[0], 0),
-    };
+    return framesFirstLayout(encoder, specs, { T, shift: chunkShift }, encPath);
   });
 }

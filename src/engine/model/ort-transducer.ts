@@ -7,7 +7,8 @@ import type { OnnxMetadata } from './onnx-metadata.ts';
 import { requireInt } from './onnx-metadata.ts';
 import type { EncoderLayout } from './ort-streaming-encoder.ts';
 import { type CreatedSession, createSession, type SessionFactoryOptions } from './session-factory.ts';
-import { type DeclaredValue, requireCount } from './session-io.ts';
+import { type DeclaredValue, hasFixedBatch, requireCount } from './session-io.ts';
+import type { StateSpec } from './state-batching.ts';
 import { createArraySession, createStreamingEncoder } from './streaming-encoder-factory.ts';
 import type { StreamingEncoder, TransducerModel } from './streaming-model.ts';
 
@@ -98,8 +99,38 @@ export async function loadTransducer(
   }
 }
 
+/**
+ * The layout of a transducer encoder that takes x (N, T, F) first and returns encoder_out first,
+ * each state after it in the same order. Checks T against the graph.
+ */
+export function framesFirstLayout(
+  encoder: CreatedSession,
+  stateSpecs: StateSpec[],
+  chunk: { T: number; shift: number },
+  path: string,
+): EncoderLayout {
+  const [x] = encoder.inputs;
+  checkFrames(x, chunk.T, path);
+  return {
+    featuresInput: x.name,
+    featureLayout: 'frames-first',
+    output: encoder.outputs[0].name,
+    stateSpecs,
+    constantInputs: [],
+    chunkLength: chunk.T,
+    chunkShift: chunk.shift,
+    featureDim: featureDimOf(x),
+    supportsBatch: !hasFixedBatch(x, 0),
+  };
+}
+
+/** The features' last axis, 80 where the export left it symbolic. */
+export function featureDimOf(x: DeclaredValue): number {
+  return typeof x.shape?.[2] === 'number' ? x.shape[2] : 80;
+}
+
 /** Rejects an encoder whose features input takes another number of frames than metadata T. */
-export function checkFrames(x: DeclaredValue, T: number, path: string): void {
+function checkFrames(x: DeclaredValue, T: number, path: string): void {
   const t = x.shape?.[1];
   if (typeof t === 'number' && t !== T) {
     throw new AsrError(ErrorCode.ModelInvalid, `${path}: input '${x.name}' takes ${t} frames, metadata T is ${T}`);

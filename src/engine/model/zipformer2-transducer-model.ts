@@ -2,9 +2,9 @@ import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import type { ModelFamily, ModelFiles } from './model-family.ts';
 import { type OnnxMetadata, requireInt, requireIntList } from './onnx-metadata.ts';
-import { checkFrames, detectTransducer, loadTransducer } from './ort-transducer.ts';
+import { detectTransducer, featureDimOf, framesFirstLayout, loadTransducer } from './ort-transducer.ts';
 import type { SessionFactoryOptions } from './session-factory.ts';
-import { batchAxisOf, checkStateShape, hasFixedBatch, requireCount, stateTypeOf, symbolAt } from './session-io.ts';
+import { batchAxisOf, checkStateShape, requireCount, stateTypeOf, symbolAt } from './session-io.ts';
 import type { StateSpec } from './state-batching.ts';
 import type { TransducerModel } from './streaming-model.ts';
 
@@ -84,14 +84,14 @@ function stateShapes(m: EncoderMeta, featureDim: number): { dims: number[]; axis
 export function loadZipformer2TransducerModel(files: ModelFiles, options: SessionFactoryOptions): Promise<TransducerModel> {
   const encPath = files.onnx.encoder;
   const m = readEncoderMeta(files.metadata.encoder, encPath);
-  return loadTransducer(FAMILY, files, options, ({ inputs, outputs }) => {
+  return loadTransducer(FAMILY, files, options, (encoder) => {
+    const { inputs, outputs } = encoder;
     const numLayers = m.numEncoderLayers.reduce((a, b) => a + b, 0);
     const numStates = STATES_PER_LAYER * numLayers + 2;
     requireCount(inputs, 1 + numStates, 'encoder inputs (x, 6 states per layer, embed_states, processed_lens)', encPath);
     requireCount(outputs, 1 + numStates, 'encoder outputs (encoder_out and one per state)', encPath);
-    const featureDim = typeof inputs[0].shape?.[2] === 'number' ? inputs[0].shape[2] : 80;
     const batchSymbol = symbolAt(inputs[0], 0);
-    const specs = stateShapes(m, featureDim).map((shape, i): StateSpec => {
+    const specs = stateShapes(m, featureDimOf(inputs[0])).map((shape, i): StateSpec => {
       const input = inputs[i + 1];
       const spec: StateSpec = {
         inputName: input.name,
@@ -103,17 +103,6 @@ export function loadZipformer2TransducerModel(files: ModelFiles, options: Sessio
       checkStateShape(spec, input, encPath);
       return spec;
     });
-    checkFrames(inputs[0], m.T, encPath);
-    return {
-      featuresInput: inputs[0].name,
-      featureLayout: 'frames-first',
-      output: outputs[0].name,
-      stateSpecs: specs,
-      constantInputs: [],
-      chunkLength: m.T,
-      chunkShift: m.decodeChunkLen,
-      featureDim,
-      supportsBatch: !hasFixedBatch(inputs[0], 0),
-    };
+    return framesFirstLayout(encoder, specs, { T: m.T, shift: m.decodeChunkLen }, encPath);
   });
 }
