@@ -51,7 +51,9 @@ describe('GlobalKeyHook without a usable hook: reports why, never crashes, never
   });
 
   it('a display that does not exist: the probe process aborts inside uiohook, this one only gets the reason', async () => {
-    const hook = new GlobalKeyHook({ env: { ...process.env, DISPLAY: ':4321' }, platform: 'linux', probeTimeoutMs: PROBE_TIMEOUT_MS });
+    // 'unix:' keeps libxcb on the local socket: with ':4321' it falls back to TCP 127.0.0.1:10321,
+    // and a CI run once hung there for the whole probe timeout (something was listening on it).
+    const hook = new GlobalKeyHook({ env: { ...process.env, DISPLAY: 'unix:4321' }, platform: 'linux', probeTimeoutMs: PROBE_TIMEOUT_MS });
     const a = await hook.availability();
     expect(a.available).toBe(false);
     expect(a.available === false && a.reason).toMatch(/the key hook did not start: .*XOpenDisplay failure/);
