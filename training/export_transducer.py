@@ -4,6 +4,12 @@
         --ctc-onnx models/earshot-en-small/model.onnx --out models/earshot-en-small-rnnt \
         --check-list /tmp/earshot-data/eval/espeak_heldout.tsv --check-n 40
 
+or, for what a lent GPU machine brought back (training/gpu/run.sh, EARSHOT_GPU_TRANSDUCER=1),
+`--weights DIR/rnnt-weights.npz` (weights_file.py; it carries its BPE model) instead of --exp.
+
+`--pack FILE.npz` writes --exp's model as such a weights file instead (what
+training/gpu/prepare.sh carries to a GPU machine for a run to start from).
+
 Writes encoder.onnx, decoder.onnx, joiner.onnx and tokens.txt (transducer.py). The check runs
 PyTorch in sherpa-onnx's streaming loop (windows of T frames from frame 0, advancing by
 decode_chunk_len while a full window plus one frame exists) on the WAV plus the same 0.66 s of
@@ -23,6 +29,7 @@ sys.path.insert(0, HERE)
 import audio  # noqa: E402
 from evaluate import decode  # noqa: E402
 from onnx_import import load_ctc_onnx  # noqa: E402
+from weights_file import load_transducer_weights, save_transducer_weights  # noqa: E402
 from transducer import (Joiner, StatelessDecoder, export_transducer, greedy_decode,  # noqa: E402
                         write_tokens)
 
@@ -31,7 +38,7 @@ TAIL_PAD_S = 0.66
 
 def load(exp, ctc_onnx):
     model = load_ctc_onnx(ctc_onnx)
-    ck = torch.load(os.path.join(exp, "rnnt.pt"))
+    ck = torch.load(os.path.join(exp, "rnnt.pt"), map_location="cpu")
     vocab = model.cfg.vocab_size + 1
     decoder = StatelessDecoder(vocab, ck["context"], ck["joiner_dim"])
     decoder.load_state_dict(ck["decoder"])
@@ -56,15 +63,32 @@ def stream_encode(model, feats):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--exp", required=True)
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--exp", help="a train_transducer.py folder: rnnt.pt + bpe.model")
+    src.add_argument("--weights", help="a transducer weights file (.npz)")
     ap.add_argument("--ctc-onnx", default="models/earshot-en-small/model.onnx")
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--out", help="folder for the ONNX files")
+    ap.add_argument("--pack", help="write a weights file (.npz) instead of exporting")
     ap.add_argument("--check-list", default="")
     ap.add_argument("--check-n", type=int, default=40)
     ap.add_argument("--node-modules", default=os.path.join(HERE, "..", "node_modules"))
     a = ap.parse_args()
-    model, decoder, joiner, step = load(a.exp, a.ctc_onnx)
-    sp = spm.SentencePieceProcessor(model_file=os.path.join(a.exp, "bpe.model"))
+    if not a.out and not a.pack:
+        ap.error("one of --out or --pack is required")
+    if a.pack:
+        if not a.exp:
+            ap.error("--pack reads a run folder: give --exp")
+        model, decoder, joiner, step = load(a.exp, a.ctc_onnx)
+        dt = save_transducer_weights(model, decoder, joiner, os.path.join(a.exp, "bpe.model"),
+                                     a.pack, step)
+        print(f"step {step} ({dt}) -> {a.pack}")
+        return
+    if a.weights:
+        model, decoder, joiner, bpe, step = load_transducer_weights(a.weights)
+        sp = spm.SentencePieceProcessor(model_proto=bpe)
+    else:
+        model, decoder, joiner, step = load(a.exp, a.ctc_onnx)
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(a.exp, "bpe.model"))
     export_transducer(model, decoder, joiner, a.out, f"rnnt-step{step}")
     write_tokens([sp.id_to_piece(i) for i in range(sp.get_piece_size())],
                  os.path.join(a.out, "tokens.txt"))

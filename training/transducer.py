@@ -71,7 +71,7 @@ def contexts(targets, context):
     """targets: (B, U) int64 transducer ids (padding anything) -> (B, U+1, context): the decoder
     input before each output position, starting from sherpa-onnx's [-1, ..., -1, 0]."""
     b = targets.shape[0]
-    start = torch.full((b, context), -1, dtype=torch.int64)
+    start = torch.full((b, context), -1, dtype=torch.int64, device=targets.device)
     start[:, -1] = BLANK
     seq = torch.cat([start, targets], 1)
     return seq.unfold(1, context, 1)
@@ -81,14 +81,14 @@ def greedy_decode(joiner, decoder, enc):
     """sherpa-onnx's greedy search (max one symbol per frame) on one utterance's encoder
     output (T, d). Returns transducer ids."""
     ctx = [-1] * (decoder.context - 1) + [BLANK]
-    dec = decoder(torch.tensor([ctx]))
+    dec = decoder(torch.tensor([ctx], device=enc.device))
     out = []
     for t in range(enc.shape[0]):
         y = int(joiner(enc[t:t + 1], dec).argmax(-1))
         if y != BLANK:
             out.append(y)
             ctx = ctx[1:] + [y]
-            dec = decoder(torch.tensor([ctx]))
+            dec = decoder(torch.tensor([ctx], device=enc.device))
     return out
 
 
@@ -184,13 +184,12 @@ def one_symbol_rnnt_loss(logits, targets, logit_lengths, target_lengths, blank=B
     blank_lp = lp[..., blank]  # (B, T, U+1)
     label_lp = lp[:, :, :-1].gather(
         -1, targets[:, None, :, None].expand(b, t_max, u1 - 1, 1)).squeeze(-1)  # (B, T, U)
-    neg = torch.tensor(-1e30, dtype=lp.dtype)
-    alpha = torch.full((b, u1), -1e30, dtype=lp.dtype)
+    alpha = torch.full((b, u1), -1e30, dtype=lp.dtype, device=lp.device)
     alpha[:, 0] = 0
-    lengths = logit_lengths.to(torch.int64)
+    lengths = logit_lengths.to(device=lp.device, dtype=torch.int64)
     for t in range(t_max):
         stay = alpha + blank_lp[:, t]
         move = F.pad(alpha[:, :-1] + label_lp[:, t], (1, 0), value=-1e30)
         alpha = torch.where((t < lengths)[:, None], torch.logaddexp(stay, move), alpha)
-    ll = alpha.gather(1, target_lengths.to(torch.int64)[:, None]).squeeze(1)
-    return torch.where(ll < -1e29, neg.abs().new_tensor(float("inf")), -ll)
+    ll = alpha.gather(1, target_lengths.to(device=lp.device, dtype=torch.int64)[:, None]).squeeze(1)
+    return torch.where(ll < -1e29, torch.full_like(ll, float("inf")), -ll)

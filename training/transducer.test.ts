@@ -69,6 +69,42 @@ print(json.dumps({"rc": out.returncode, "out": out.stdout + out.stderr}))
     expect(r.out).toMatch(/3\.61 M params, max \|onnxruntime - imported\| = \d\.\d+e-0[5-9]/);
   }, 60_000);
 
+  it('round-trips a transducer weights file (fp32 exactly, fp16 closely); the CTC loader refuses it', () => {
+    const bpe = join(REPO_ROOT, 'models', 'earshot-en-small', 'tokens.txt'); // any bytes do here
+    const r = python(`
+import torch
+from earshot_model import EarshotCTC, ModelConfig
+from transducer import Joiner, StatelessDecoder
+from weights_file import load_transducer_weights, load_weights, save_transducer_weights
+torch.manual_seed(0)
+m = EarshotCTC(ModelConfig(vocab_size=10, d_model=32, n_layers=2, conv_kernel=5, sub_channels=8,
+                           encoder="gru", dropout=0.0)).eval()
+d, j = StatelessDecoder(11, 4, 24, embed=8, hidden=16).eval(), Joiner(32, 24, 11).eval()
+torch.nn.init.normal_(j.out.weight)  # non-zero, so that the prediction network matters
+x, y = torch.randn(1, 35, 80), torch.tensor([[-1, -1, 0, 3]])
+def run(m, d, j):
+    with torch.no_grad():
+        return j(m.encode(x)[0, :2], d(y)).flatten()
+ref, out = run(m, d, j), {}
+for dt in ("fp32", "fp16"):
+    path = ${JSON.stringify(join(dir, 'w-'))} + dt + ".npz"
+    save_transducer_weights(m, d, j, ${JSON.stringify(bpe)}, path, 7, dt)
+    m2, d2, j2, blob, step = load_transducer_weights(path)
+    out[dt] = {"diff": float((run(m2, d2, j2) - ref).abs().max()), "step": step,
+               "bpe": blob == open(${JSON.stringify(bpe)}, "rb").read(), "context": d2.context}
+try:
+    load_weights(${JSON.stringify(join(dir, 'w-fp32.npz'))})
+    out["ctc"] = "loaded"
+except ValueError as e:
+    out["ctc"] = str(e)
+print(json.dumps(out))
+`) as Record<string, { diff: number; step: number; bpe: boolean; context: number }> & { ctc: string };
+    expect(r.fp32).toEqual({ diff: 0, step: 7, bpe: true, context: 4 });
+    expect(r.fp16.diff).toBeGreaterThan(0);
+    expect(r.fp16.diff).toBeLessThan(5e-2);
+    expect(r.ctc).toMatch(/a transducer weights file, not a CTC model/);
+  }, 60_000);
+
   it("exports sherpa-onnx's lstm transducer metadata (T, chunk shift, packed state widths, context)", () => {
     const r = python(`
 import torch, onnx

@@ -63,4 +63,9 @@ if [ ! -f "$dst/text.tar.xz" ]; then
   tar cf - -C / -T /tmp/earshot-text-list | xz -6 > "$dst/text.tar.xz.tmp"
   mv "$dst/text.tar.xz.tmp" "$dst/text.tar.xz"
 fi
+# 5. EARSHOT_RNNT_FROM=RUN_DIR (a train_transducer.py folder): the transducer that
+#    run.sh's EARSHOT_GPU_TRANSDUCER=1 starts from, as a weights file (no pickle, no onnx there).
+if [ -n "${EARSHOT_RNNT_FROM:-}" ]; then
+  /usr/bin/python3 training/export_transducer.py --exp "$EARSHOT_RNNT_FROM" --pack "$dst/init-rnnt.npz"
+fi
 du -sh "$dst"; du -sh "$dst"/* 

@@ -9,6 +9,9 @@
 #   3. train on cuda for a fixed wall-clock budget (train.py, no ONNX export there)
 # Back in $OUT: weights.npz (train.py --save-weights; export.py --weights makes model.onnx
 # here), train.log, synth.log, run.log (everything, with the timing of each phase).
+# EARSHOT_GPU_TRANSDUCER=1: phase 3 trains the transducer of training/transducer.py instead,
+# jointly with its encoder, from $PACK/init-rnnt.npz (prepare.sh with EARSHOT_RNNT_FROM);
+# back comes rnnt-weights.npz (export_transducer.py --weights makes the ONNX files here).
 # EARSHOT_GPU_SMOKE=1: a few hundred utterances, a 1-minute budget, --device cpu — the
 # rehearsal of this script on a machine without a GPU (see training/README.md).
 set -uo pipefail
@@ -49,6 +52,12 @@ if [ -f "$PACK/init/ckpt.pt" ] && [ "${EARSHOT_GPU_FRESH:-0}" != 1 ]; then
   if [ "$SMOKE" = 1 ]; then SIZE+=(--max-frames 6000 --warmup 5 --lr 3e-4)
   else SIZE+=(--max-frames 24000 --warmup 100 --lr 1e-3); fi
 fi
+# The transducer (training/README.md, "Eleventh session"): encoder at half the learning rate.
+RNNT=${EARSHOT_GPU_TRANSDUCER:-0}
+if [ "$RNNT" = 1 ]; then
+  if [ "$SMOKE" = 1 ]; then RNNT_ARGS=(--max-frames 6000 --warmup 5 --lr 3e-4)
+  else RNNT_ARGS=(--max-frames 24000 --warmup 100 --lr 5e-4); fi
+fi
 SYNTH_S=${EARSHOT_SYNTH_SECONDS:-$SYNTH_S}
 TRAIN_TIMEOUT=${EARSHOT_TRAIN_TIMEOUT:-$TRAIN_TIMEOUT}
 BUDGET_MIN=${EARSHOT_TRAIN_MINUTES:-$BUDGET_MIN}
@@ -58,6 +67,8 @@ phase() { echo "=== $1: $(( $(date +%s) - t_all )) s since start ($(date -u +%H:
 
 phase "unpack"
 [ -d "$PACK/debs" ] || { echo "no $PACK/: run training/gpu/prepare.sh here first, carry it"; exit 2; }
+[ "$RNNT" != 1 ] || [ -f "$PACK/init-rnnt.npz" ] ||
+  { echo "no $PACK/init-rnnt.npz: EARSHOT_RNNT_FROM=RUN_DIR bash training/gpu/prepare.sh"; exit 2; }
 mkdir -p "$X" "$WORK"
 for f in "$PACK"/debs/*.deb; do timeout 60 dpkg-deb -x "$f" "$X" || exit 3; done
 # tar's xz filter needs the xz program; Python's tarfile + lzma needs nothing more.
@@ -109,6 +120,18 @@ wait "$j1" "$j2" "$j3"  # a bare `wait` would also wait for the tee of `exec > >
 for n in plain clean aug; do echo "--- $n"; cat "$WORK/synth-$n.log"; done > "$OUT/synth.log"
 ls "$WORK"/plain/shard_000.json > /dev/null || { echo "no training data"; exit 5; }
 
+if [ "$RNNT" = 1 ]; then
+  phase "train the transducer ($DEVICE, ${BUDGET_MIN} min budget)"
+  timeout "$TRAIN_TIMEOUT" env PYTHONUNBUFFERED=1 "$PY" training/train_transducer.py \
+    --data "$WORK/plain,$WORK/clean,$WORK/aug" --exp "$WORK/rnnt" --device "$DEVICE" \
+    --init-from "$PACK/init-rnnt.npz" --encoder-lr-scale 0.5 --budget-min "$BUDGET_MIN" \
+    --export-min 0 --save-min 1 --save-weights "$OUT/rnnt-weights.npz" --no-export \
+    --seed 1234 "${RNNT_ARGS[@]}" ${EARSHOT_TRAIN_ARGS:-} 2>&1 | tee "$OUT/train.log"
+  echo "train: rc ${PIPESTATUS[0]}"
+  phase "done"
+  ls -la "$OUT"
+  exit 0
+fi
 phase "train ($DEVICE, ${BUDGET_MIN} min budget, init $INIT${GROW:+, grown to $GROW layers})"
 if [ "$INIT" = 1 ]; then
   mkdir -p "$WORK/exp" && cp "$PACK/init/bpe.model" "$WORK/exp/"

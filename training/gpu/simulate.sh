@@ -6,7 +6,7 @@
 # with strace that espeak-ng ran from the unpacked debs, and exports the returned weights
 # with export.py --weights + the sherpa-onnx check. Run under nice on a shared machine:
 #   nice -n 19 bash training/gpu/simulate.sh [SIM_DIR]   (default /tmp/gpusim)
-# EARSHOT_GPU_LAYERS passes through (the growth path of run.sh).
+# EARSHOT_GPU_LAYERS and EARSHOT_GPU_TRANSDUCER pass through (run.sh's other paths).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -25,7 +25,8 @@ ln -s /usr/bin/python3 "$sim/bin/python3"
 
 (cd "$sim/repo" && env -i PATH="$sim/bin" HOME="$sim/home" OUT="$sim/out" EARSHOT_GPU_SMOKE=1 \
   EARSHOT_DEB_ROOT="$sim/x" EARSHOT_GPU_WORK="$sim/work" \
-  ${EARSHOT_GPU_LAYERS:+EARSHOT_GPU_LAYERS=$EARSHOT_GPU_LAYERS} bash training/gpu/run.sh)
+  ${EARSHOT_GPU_LAYERS:+EARSHOT_GPU_LAYERS=$EARSHOT_GPU_LAYERS} \
+  ${EARSHOT_GPU_TRANSDUCER:+EARSHOT_GPU_TRANSDUCER=$EARSHOT_GPU_TRANSDUCER} bash training/gpu/run.sh)
 
 echo "=== strace: files espeak-ng opens"
 libs="$sim/repo/.gpu-train/lib:$sim/x/usr/lib/x86_64-linux-gnu"
@@ -37,7 +38,11 @@ if grep -v ENOENT "$sim/strace.txt" | grep -E '"/usr/lib/x86_64-linux-gnu/(libes
 fi
 echo "ok: espeak-ng, its libraries and data came from the unpacked debs and the stub"
 
-echo "=== export.py --weights (here, with Node for the sherpa-onnx check)"
+echo "=== export --weights (here, with Node for the sherpa-onnx check)"
 ls -la "$sim/out"
+if [ "${EARSHOT_GPU_TRANSDUCER:-0}" = 1 ]; then
+  exec /usr/bin/python3 training/export_transducer.py --weights "$sim/out/rnnt-weights.npz" \
+    --out "$sim/model" --check-list "$sim/work/plain/eval/espeak_heldout.tsv" --check-n 5
+fi
 /usr/bin/python3 training/export.py --weights "$sim/out/weights.npz" --out "$sim/model" \
   --check-list "$sim/work/plain/eval/espeak_heldout.tsv" --check-n 5 --numeric
