@@ -189,7 +189,12 @@ def log_probs(model, rows):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--exp", required=True, help="train.py folder: ckpt.pt + bpe.model")
+    ap.add_argument("--exp", required=True, help="train.py folder: ckpt.pt + bpe.model (or only "
+                    "bpe.model, with --ctc-onnx)")
+    ap.add_argument("--ctc-onnx", default="", help="read the acoustic model from this model.onnx "
+                    "(onnx_import.py) instead of EXP/ckpt.pt, e.g. the shipped one")
+    ap.add_argument("--beams", default="8", help="beam widths; 1 is greedy decoding with the LM "
+                    "in the loop (each frame keeps only its best prefix)")
     ap.add_argument("--data", default="/tmp/earshot-data", help="synth.py folder: train_text.txt + eval/")
     ap.add_argument("--work", default="/tmp/earshot-lmprobe")
     ap.add_argument("--orders", default="8")
@@ -197,10 +202,15 @@ def main():
     ap.add_argument("--write-arpa", default="", help="folder: also write each LM as lm-ORDER.arpa")
     a = ap.parse_args()
     torch.set_num_threads(1)
-    ck = torch.load(os.path.join(a.exp, "ckpt.pt"), map_location="cpu", weights_only=False)
-    model = EarshotCTC(ModelConfig(**ck["cfg"]))
-    model.load_state_dict(ck["model"])
-    model.eval()
+    if a.ctc_onnx:
+        from onnx_import import load_ctc_onnx
+
+        model, ck = load_ctc_onnx(a.ctc_onnx), {"step": os.path.basename(a.ctc_onnx)}
+    else:
+        ck = torch.load(os.path.join(a.exp, "ckpt.pt"), map_location="cpu", weights_only=False)
+        model = EarshotCTC(ModelConfig(**ck["cfg"]))
+        model.load_state_dict(ck["model"])
+        model.eval()
     sp = spm.SentencePieceProcessor(model_file=os.path.join(a.exp, "bpe.model"))
     blank = model.cfg.vocab_size
     lm_text = make_dev(a.data, a.work, a.seed)
@@ -219,11 +229,14 @@ def main():
             path = os.path.join(a.write_arpa, f"lm-{order}.arpa")
             sizes = lm.write_arpa(path, [sp.id_to_piece(i) for i in range(blank)])
             print(f"{path}: {os.path.getsize(path):,} bytes, n-grams per order {sizes}", flush=True)
-        decode = lambda lps, al, be: [sp.decode(prefix_beam_search(l, blank, lm, al, be)) for l in lps]
-        best = min((wer(drefs, decode(dlp, al, be)), al, be)
-                   for al, be in itertools.product([0.3, 0.5, 0.8], [0.0, 1.0, 2.0]))
-        print(f"order {order} ({len(lm.counts):,} n-grams): dev {best[0]:.4f} at alpha {best[1]} "
-              f"beta {best[2]}; held-out {wer(trefs, decode(tlp, best[1], best[2])):.4f}", flush=True)
+        for beam in [int(b) for b in a.beams.split(",")]:
+            decode = lambda lps, al, be: [
+                sp.decode(prefix_beam_search(l, blank, lm, al, be, beam=beam)) for l in lps]
+            best = min((wer(drefs, decode(dlp, al, be)), al, be)
+                       for al, be in itertools.product([0.3, 0.5, 0.8], [0.0, 1.0, 2.0]))
+            print(f"order {order} ({len(lm.counts):,} n-grams), beam {beam}: dev {best[0]:.4f} at "
+                  f"alpha {best[1]} beta {best[2]}; held-out "
+                  f"{wer(trefs, decode(tlp, best[1], best[2])):.4f}", flush=True)
 
 
 if __name__ == "__main__":
