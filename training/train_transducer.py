@@ -140,6 +140,14 @@ def main():
         if not os.path.exists(os.path.join(a.exp, "bpe.model")):
             with open(os.path.join(a.exp, "bpe.model"), "wb") as f:
                 f.write(bpe)
+    else:  # the shipped CTC model; the joiner starts as its head
+        from onnx_import import load_ctc_onnx  # needs the onnx package (not on a GPU machine)
+
+        model = load_ctc_onnx(a.ctc_onnx)
+        vocab = model.cfg.vocab_size + 1
+        decoder = StatelessDecoder(vocab, a.context, a.joiner_dim)
+        joiner = Joiner(model.cfg.d_model, a.joiner_dim, vocab)
+        joiner.init_from_ctc_head(model.head)
     sp = train_bpe(os.path.join(folders[0], "train_text.txt"), os.path.join(a.exp, "bpe"), 64,
                    a.seed)
     ctc_tokens = os.path.join(os.path.dirname(a.ctc_onnx), "tokens.txt")
@@ -148,19 +156,10 @@ def main():
     if shipped[:-1] != pieces:
         sys.exit(f"BPE pieces differ from {ctc_tokens}: train the BPE on the same first folder")
 
-    if not npz_init:
-        from onnx_import import load_ctc_onnx  # needs the onnx package (not on a GPU machine)
-
-        model = load_ctc_onnx(a.ctc_onnx)
     train_encoder = a.encoder_lr_scale > 0
     for p in model.parameters():
         p.requires_grad_(train_encoder)
     model.head.requires_grad_(False)  # the joiner has its own copy
-    vocab = model.cfg.vocab_size + 1
-    if not npz_init:
-        decoder = StatelessDecoder(vocab, a.context, a.joiner_dim)
-        joiner = Joiner(model.cfg.d_model, a.joiner_dim, vocab)
-        joiner.init_from_ctc_head(model.head)
     model.to(device)
     decoder.to(device).train()
     joiner.to(device).train()
@@ -176,22 +175,23 @@ def main():
     dev = load_eval(evals[0], "espeak_heldout", 300)[::max(1, 300 // a.dev_n)] if evals else []
     ckpt_path = os.path.join(a.exp, "rnnt.pt")
     step, elapsed = 0, 0.0
-    init_ck = {}
+    # rnnt.pt keeps the encoder unless it is still --ctc-onnx's, unchanged.
+    save_encoder = train_encoder or npz_init
     groups = [{"params": params, "scale": 1.0}]
     if train_encoder:
         groups.append({"params": enc_params, "scale": a.encoder_lr_scale})
     opt = torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.98), weight_decay=1e-3)
     resume = os.path.exists(ckpt_path)
     if npz_init and not resume:
-        init_ck = {"encoder": True, "step": init_step}
         print(f"init from {a.init_from} at step {init_step}", flush=True)
     elif resume or a.init_from:
-        ck = init_ck = torch.load(ckpt_path if resume else a.init_from, map_location=device,
+        ck = torch.load(ckpt_path if resume else a.init_from, map_location=device,
                                   weights_only=False)
         decoder.load_state_dict(ck["decoder"])
         joiner.load_state_dict(ck["joiner"])
         if "encoder" in ck:
             model.load_state_dict(ck["encoder"])
+            save_encoder = True
         if resume:
             step, elapsed = ck["step"], ck["elapsed"]
             if "opt" in ck:
@@ -207,13 +207,14 @@ def main():
     budget = a.budget_min * 60
     t_start = time.time() - elapsed
     last = time.time()
+    period = a.export_min if a.export_min > 0 else a.save_min  # as in train.py
 
     def save():
         ck = {"decoder": decoder.state_dict(), "joiner": joiner.state_dict(), "step": step,
               "elapsed": time.time() - t_start, "context": decoder.context,
               "joiner_dim": decoder.out.out_features, "opt": opt.state_dict()}
-        if train_encoder or "encoder" in init_ck:
-            ck["encoder"] = model.state_dict()  # else the encoder is --ctc-onnx's, unchanged
+        if save_encoder:
+            ck["encoder"] = model.state_dict()
         torch.save(ck, ckpt_path + ".tmp")
         os.replace(ckpt_path + ".tmp", ckpt_path)
         if a.save_weights:
@@ -262,15 +263,13 @@ def main():
             if step % 50 == 0:
                 print(f"step {step} loss/token {loss.item():.3f} gn {gn:.2f} lr {lr:.2e} "
                       f"{(time.time() - t_start) / 60:.1f} min", flush=True)
-            if a.export_min > 0 and time.time() - last > a.export_min * 60:
+            if period > 0 and time.time() - last > period * 60:
                 last = time.time()
                 save()
-                w, hyps = dev_wer(model, decoder, joiner, sp, dev)
-                print(f"step {step}: dev WER {w:.3f} e.g. '{hyps[0]}' | "
-                      f"'{dev[0][1] if dev else ''}'", flush=True)
-            elif a.export_min <= 0 < a.save_min and time.time() - last > a.save_min * 60:
-                last = time.time()
-                save()
+                if a.export_min > 0:
+                    w, hyps = dev_wer(model, decoder, joiner, sp, dev)
+                    print(f"step {step}: dev WER {w:.3f} e.g. '{hyps[0]}' | "
+                          f"'{dev[0][1] if dev else ''}'", flush=True)
     save()
     w, _ = dev_wer(model, decoder, joiner, sp, dev)
     print(f"final step {step}: dev WER {w:.3f}", flush=True)

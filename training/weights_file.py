@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from earshot_model import EarshotCTC, ModelConfig
+from transducer import Joiner, StatelessDecoder
 
 MAX_FP32_BYTES = 15 * 2 ** 20  # below the 16 MiB a lent machine's $OUT returns per file
 
@@ -92,8 +93,6 @@ def save_transducer_weights(model, decoder, joiner, bpe_model_path, path, step, 
 
 def load_transducer_weights(path):
     """-> (encoder, decoder, joiner in eval mode, float32; SentencePiece model bytes; step)."""
-    from transducer import Joiner, StatelessDecoder
-
     meta, groups, bpe = _read(path)
     if meta.get("kind") != "transducer":
         raise ValueError(f"{path}: not a transducer weights file")
