@@ -52,6 +52,13 @@ def pad_targets(ys, device="cpu"):
     return t.to(device), torch.tensor([len(y) for y in ys], dtype=torch.int32, device=device)
 
 
+DIGITS = frozenset("zero oh one two three four five six seven eight nine".split())
+
+
+def is_digit_string(text):
+    return all(w in DIGITS for w in text.split())
+
+
 def lm_pretrain(decoder, targets, steps, context, rng, lr):
     """The prediction network alone as a piece LM (a temporary linear head on its hidden
     layer): next-piece cross-entropy over the transcripts' contexts."""
@@ -123,6 +130,9 @@ def main():
                          "standard: torchaudio's rnnt_loss")
     ap.add_argument("--encoder-lr-scale", type=float, default=0,
                     help="0: the encoder stays frozen; else it trains too, at lr times this")
+    ap.add_argument("--digit-keep", type=float, default=1.0,
+                    help="share of digit-only utterances kept per epoch (they are 20-33%% of the "
+                         "frames and easy; the rest of the compute goes to sentences)")
     a = ap.parse_args()
     if a.device == "cpu":
         torch.set_num_threads(2)
@@ -225,7 +235,11 @@ def main():
     done = False
     while not done:
         data.refresh()  # picks up shards that synth.py finished meanwhile
-        for ids in make_batches(data.lengths, a.max_frames, rng):
+        keep = None
+        if a.digit_keep < 1:
+            keep = [not is_digit_string(sp.decode(y)) or rng.random() < a.digit_keep
+                    for y in data.targets]
+        for ids in make_batches(data.lengths, a.max_frames, rng, keep=keep):
             progress = (time.time() - t_start) / budget
             if progress >= 1:
                 done = True

@@ -58,6 +58,15 @@ print(json.dumps(contexts(torch.tensor([[5, 6, 7]]), 3).tolist()))
     ]);
   });
 
+  it('--digit-keep tells digit strings (thinned per epoch) from sentences that mention a digit', () => {
+    const r = python(`
+from train_transducer import is_digit_string
+texts = ["zero seven eight eight four", "oh two", "call four seven six", "six thirty", "nine"]
+print(json.dumps([is_digit_string(t) for t in texts]))
+`) as boolean[];
+    expect(r).toEqual([true, true, false, false, true]);
+  });
+
   it('reads the shipped model.onnx back into PyTorch with the same log-probs as onnxruntime', () => {
     const r = python(`
 import subprocess, sys
