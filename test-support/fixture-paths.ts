@@ -9,6 +9,10 @@ export const FIXTURES_DIR = join(REPO_ROOT, '.fixtures');
 export const FIXTURE_MODELS = {
   /** Random-weight zipformer2 transducer with icefall's exact interface. */
   zipformer2: join(FIXTURES_DIR, 'zipformer2-transducer'),
+  /** Random-weight Zipformer v1 transducer (sherpa-onnx model_type=zipformer) with icefall's exact interface. */
+  zipformer: join(FIXTURES_DIR, 'zipformer-transducer'),
+  /** Random-weight zipformer2 CTC model (one ctc-fixture.onnx) with icefall's exact interface. */
+  zipformer2Ctc: join(FIXTURES_DIR, 'zipformer2-ctc'),
   /** Random-weight NeMo cache-aware streaming CTC model: the shipped model's architecture (training/make_fixture.py). */
   nemoCtc: join(FIXTURES_DIR, 'nemo-ctc'),
   /** Random-weight GRU transducer in sherpa-onnx's lstm layout: the shipped transducer's architecture (make_fixture.py --transducer). */

@@ -35,8 +35,11 @@ function expectSameAsSherpa(ours: RecognitionResult, theirs: SherpaResult): void
 
 const CASES: { family: FixtureFamily; method: DecodingMethod }[] = [
   { family: 'nemoCtc', method: 'greedy_search' },
+  { family: 'zipformer2Ctc', method: 'greedy_search' },
   { family: 'zipformer2', method: 'greedy_search' },
   { family: 'zipformer2', method: 'modified_beam_search' },
+  { family: 'zipformer', method: 'greedy_search' },
+  { family: 'zipformer', method: 'modified_beam_search' },
   { family: 'gruTransducer', method: 'greedy_search' },
   { family: 'gruTransducer', method: 'modified_beam_search' },
 ];

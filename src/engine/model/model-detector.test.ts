@@ -43,6 +43,29 @@ describe('detectModel', () => {
     expect(basename(files.onnx.model)).toBe('model.onnx');
   });
 
+  it('recognizes a zipformer2 CTC folder (one ctc-*.onnx) and reads its vocabulary from the log_probs shape', async () => {
+    const files = await detectModel(FIXTURE_MODELS.zipformer2Ctc);
+    expect(files.family).toBe('zipformer2-ctc');
+    expect(basename(files.onnx.model)).toBe('ctc-fixture.onnx');
+    const model = await loadModel(FIXTURE_MODELS.zipformer2Ctc, cpu);
+    try {
+      expect(model.kind).toBe('ctc');
+      expect(model.vocabSize).toBe(103);
+      expect([model.encoder.chunkLength, model.encoder.chunkShift]).toEqual([45, 32]);
+      // 3 layers × 6 states + embed_states + processed_lens (int64), batch axes as icefall exports them.
+      expect(model.encoder.stateSpecs.map((s) => s.batchAxis)).toEqual([...Array(3).fill([1, 1, 1, 1, 0, 0]).flat(), 0, 0]);
+      expect(model.encoder.stateSpecs.at(-1)?.type).toBe('int64');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it("does not take a zipformer2 transducer's lone encoder.onnx for a CTC model", async () => {
+    copy = copyModel(FIXTURE_MODELS.zipformer2);
+    unlinkSync(join(copy.dir, 'decoder.onnx'));
+    await expect(detectModel(copy.dir)).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_INVALID', message: /no supported model family/ });
+  });
+
   it('prefers full precision files unless int8 is asked for', async () => {
     copy = copyModel(FIXTURE_MODELS.zipformer2);
     for (const role of ['encoder', 'decoder', 'joiner']) {
@@ -103,7 +126,9 @@ describe('loadModel rejects broken models with ModelInvalid', () => {
     ['an lstm state width that disagrees with the graph', 'gruTransducer', 'encoder.onnx', ['rnn_hidden_size=100'], /state1' has shape/],
     ['a missing lstm key', 'gruTransducer', 'encoder.onnx', ['-d_model'], /'d_model' is missing/],
     ['an lstm chunk length that disagrees with the graph', 'gruTransducer', 'encoder.onnx', ['T=40'], /takes 35 frames, metadata T is 40/],
-    ['a layer count that disagrees with the inputs', 'zipformer2', 'encoder.onnx', ['num_encoder_layers=1,1', 'T=45'], /expected 14 encoder inputs/],
+    ['a layer count that disagrees with the inputs', 'zipformer2', 'encoder.onnx', ['num_encoder_layers=1,1', 'T=45'], /expected 14 inputs/],
+    ['a missing zipformer2 CTC key', 'zipformer2Ctc', 'ctc-fixture.onnx', ['-query_head_dims'], /'query_head_dims' is missing/],
+    ['a CTC chunk length that disagrees with the graph', 'zipformer2Ctc', 'ctc-fixture.onnx', ['T=39'], /takes 45 frames, metadata T is 39/],
   ];
 
   it.each(cases)('%s', async (_name, family, file, edits, message) => {

@@ -7,10 +7,12 @@ import { nemoCtcFamily } from './nemo-ctc-model.ts';
 import { type OnnxMetadata, readOnnxMetadata } from './onnx-metadata.ts';
 import type { SessionFactoryOptions } from './session-factory.ts';
 import type { StreamingModel } from './streaming-model.ts';
+import { zipformerTransducerFamily } from './zipformer-transducer-model.ts';
+import { zipformer2CtcFamily } from './zipformer2-ctc-model.ts';
 import { zipformer2TransducerFamily } from './zipformer2-transducer-model.ts';
 
 /** Known families, most specific first. Streaming Paraformer (§4) and silero VAD (§5) go here later. */
-export const MODEL_FAMILIES: readonly ModelFamily[] = [zipformer2TransducerFamily, lstmTransducerFamily, nemoCtcFamily];
+export const MODEL_FAMILIES: readonly ModelFamily[] = [zipformer2TransducerFamily, zipformerTransducerFamily, lstmTransducerFamily, zipformer2CtcFamily, nemoCtcFamily];
 
 /** Finds which family a sherpa-onnx-style model folder belongs to, from its files and ONNX metadata. */
 export async function detectModel(

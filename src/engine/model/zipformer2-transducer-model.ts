@@ -1,15 +1,10 @@
-import { AsrError } from '../../shared/errors.ts';
-import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import type { ModelFamily, ModelFiles } from './model-family.ts';
-import { type OnnxMetadata, requireInt, requireIntList } from './onnx-metadata.ts';
-import { detectTransducer, featureDimOf, framesFirstLayout, loadTransducer } from './ort-transducer.ts';
+import { detectTransducer, loadTransducer } from './ort-transducer.ts';
 import type { SessionFactoryOptions } from './session-factory.ts';
-import { batchAxisOf, checkStateShape, requireCount, stateTypeOf, symbolAt } from './session-io.ts';
-import type { StateSpec } from './state-batching.ts';
 import type { TransducerModel } from './streaming-model.ts';
+import { readZipformer2Meta, zipformer2Layout } from './zipformer2-encoder-layout.ts';
 
 const FAMILY = 'zipformer2-transducer';
-const STATES_PER_LAYER = 6;
 
 /** Streaming zipformer2 transducer (icefall export-onnx-streaming.py; ../shared/MODEL_INTERFACES.md §2.2, §2.5). */
 export const zipformer2TransducerFamily: ModelFamily = {
@@ -20,89 +15,8 @@ export const zipformer2TransducerFamily: ModelFamily = {
   load: loadZipformer2TransducerModel,
 };
 
-interface EncoderMeta {
-  numEncoderLayers: number[];
-  encoderDims: number[];
-  cnnModuleKernels: number[];
-  leftContextLen: number[];
-  queryHeadDims: number[];
-  valueHeadDims: number[];
-  numHeads: number[];
-  T: number;
-  decodeChunkLen: number;
-}
-
-function readEncoderMeta(meta: OnnxMetadata, path: string): EncoderMeta {
-  const m: EncoderMeta = {
-    numEncoderLayers: requireIntList(meta, 'num_encoder_layers', path),
-    encoderDims: requireIntList(meta, 'encoder_dims', path),
-    cnnModuleKernels: requireIntList(meta, 'cnn_module_kernels', path),
-    leftContextLen: requireIntList(meta, 'left_context_len', path),
-    queryHeadDims: requireIntList(meta, 'query_head_dims', path),
-    valueHeadDims: requireIntList(meta, 'value_head_dims', path),
-    numHeads: requireIntList(meta, 'num_heads', path),
-    T: requireInt(meta, 'T', path),
-    decodeChunkLen: requireInt(meta, 'decode_chunk_len', path),
-  };
-  const stacks = m.numEncoderLayers.length;
-  for (const key of ['encoder_dims', 'cnn_module_kernels', 'left_context_len', 'query_head_dims', 'value_head_dims', 'num_heads']) {
-    const n = requireIntList(meta, key, path).length;
-    if (n !== stacks) {
-      throw new AsrError(ErrorCode.ModelInvalid, `${path}: metadata '${key}' has ${n} stacks, num_encoder_layers has ${stacks}`);
-    }
-  }
-  if (meta.get('feature') === 'whisper') {
-    throw new AsrError(ErrorCode.ModelInvalid, `${path}: whisper-feature zipformer2 models are not supported`);
-  }
-  return m;
-}
-
-/** Per-stream state shapes (batch 1), in input order, with the documented batch axes as fallback. */
-function stateShapes(m: EncoderMeta, featureDim: number): { dims: number[]; axis: number }[] {
-  const shapes: { dims: number[]; axis: number }[] = [];
-  m.numEncoderLayers.forEach((layers, i) => {
-    const keyDim = m.queryHeadDims[i] * m.numHeads[i];
-    const valueDim = m.valueHeadDims[i] * m.numHeads[i];
-    const left = m.leftContextLen[i];
-    const conv = Math.floor(m.cnnModuleKernels[i] / 2);
-    for (let j = 0; j < layers; j++) {
-      shapes.push(
-        { dims: [left, 1, keyDim], axis: 1 },
-        { dims: [1, 1, left, (3 * m.encoderDims[i]) / 4], axis: 1 },
-        { dims: [left, 1, valueDim], axis: 1 },
-        { dims: [left, 1, valueDim], axis: 1 },
-        { dims: [1, m.encoderDims[i], conv], axis: 0 },
-        { dims: [1, m.encoderDims[i], conv], axis: 0 },
-      );
-    }
-  });
-  const embed = Math.floor((Math.floor((featureDim - 1) / 2) - 1) / 2);
-  shapes.push({ dims: [1, 128, 3, embed], axis: 0 }, { dims: [1], axis: 0 });
-  return shapes;
-}
-
 export function loadZipformer2TransducerModel(files: ModelFiles, options: SessionFactoryOptions): Promise<TransducerModel> {
   const encPath = files.onnx.encoder;
-  const m = readEncoderMeta(files.metadata.encoder, encPath);
-  return loadTransducer(FAMILY, files, options, (encoder) => {
-    const { inputs, outputs } = encoder;
-    const numLayers = m.numEncoderLayers.reduce((a, b) => a + b, 0);
-    const numStates = STATES_PER_LAYER * numLayers + 2;
-    requireCount(inputs, 1 + numStates, 'encoder inputs (x, 6 states per layer, embed_states, processed_lens)', encPath);
-    requireCount(outputs, 1 + numStates, 'encoder outputs (encoder_out and one per state)', encPath);
-    const batchSymbol = symbolAt(inputs[0], 0);
-    const specs = stateShapes(m, featureDimOf(inputs[0])).map((shape, i): StateSpec => {
-      const input = inputs[i + 1];
-      const spec: StateSpec = {
-        inputName: input.name,
-        outputName: outputs[i + 1].name,
-        dims: shape.dims,
-        batchAxis: batchAxisOf(input, batchSymbol, shape.axis),
-        type: stateTypeOf(input, i === numStates - 1 ? 'int64' : 'float32', encPath),
-      };
-      checkStateShape(spec, input, encPath);
-      return spec;
-    });
-    return framesFirstLayout(encoder, specs, { T: m.T, shift: m.decodeChunkLen }, encPath);
-  });
+  const m = readZipformer2Meta(files.metadata.encoder, encPath);
+  return loadTransducer(FAMILY, files, options, (encoder) => zipformer2Layout(encoder, m, 'encoder_out', encPath));
 }

@@ -34,10 +34,12 @@ export interface SherpaNative {
  * The npm build runs on CPU only.
  */
 export function sherpaConfigFor(files: ModelFiles, config: EngineRecognizerConfig): object {
-  const modelType = files.family === 'lstm-transducer' ? 'lstm' : 'zipformer2';
+  const modelType = { 'lstm-transducer': 'lstm', 'zipformer-transducer': 'zipformer' }[files.family] ?? 'zipformer2';
   const model =
     files.family === 'nemo-ctc'
       ? { nemoCtc: { model: files.onnx.model } }
+      : files.family === 'zipformer2-ctc'
+      ? { zipformer2Ctc: { model: files.onnx.model } }
       : { transducer: { encoder: files.onnx.encoder, decoder: files.onnx.decoder, joiner: files.onnx.joiner }, modelType };
   const e = config.endpoint;
   return {

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
+import { SymbolTable } from '../decoder/symbol-table.ts';
 import { detectModel } from '../model/model-detector.ts';
 import type { ModelFiles } from '../model/model-family.ts';
 import { type EngineRecognizerConfigInput, resolveRecognizerConfig } from '../online-recognizer-config.ts';
@@ -120,9 +121,14 @@ function metaInt(files: ModelFiles, role: string, key: string): number {
   return v;
 }
 
-function modelInfoOf(files: ModelFiles): ModelInfo {
+async function modelInfoOf(files: ModelFiles): Promise<ModelInfo> {
   if (files.family === 'nemo-ctc') {
     return { family: files.family, sampleRate: 16000, featureDim: 80, chunkShift: metaInt(files, 'model', 'chunk_shift'), vocabSize: metaInt(files, 'model', 'vocab_size') + 1 };
+  }
+  if (files.family === 'zipformer2-ctc') {
+    // No metadata key holds its vocabulary (sherpa-onnx reads the log_probs shape): one class per token.
+    const symbols = await SymbolTable.load(files.tokens);
+    return { family: files.family, sampleRate: 16000, featureDim: 80, chunkShift: metaInt(files, 'model', 'decode_chunk_len'), vocabSize: symbols.size };
   }
   return { family: files.family, sampleRate: 16000, featureDim: 80, chunkShift: metaInt(files, 'encoder', 'decode_chunk_len'), vocabSize: metaInt(files, 'decoder', 'vocab_size') };
 }
@@ -144,5 +150,5 @@ export async function createOnlineRecognizer(input: EngineRecognizerConfigInput)
   } catch (err) {
     throw new AsrError(ErrorCode.ModelInvalid, `sherpa-onnx could not load ${config.modelDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  return new SherpaRecognizer(native, modelInfoOf(files));
+  return new SherpaRecognizer(native, await modelInfoOf(files));
 }

@@ -6,10 +6,10 @@ import { z } from 'zod';
  */
 
 /** Model families Earshot's engine loads today (../shared/DESIGN.md, "Engine"). */
-export const ENGINE_FAMILIES = ['zipformer2-transducer', 'lstm-transducer', 'nemo-ctc'] as const;
+export const ENGINE_FAMILIES = ['zipformer2-transducer', 'zipformer-transducer', 'lstm-transducer', 'zipformer2-ctc', 'nemo-ctc'] as const;
 
 /** Every family the catalog may name; the ones outside ENGINE_FAMILIES run only in sherpa-onnx for now. */
-export const KNOWN_FAMILIES = [...ENGINE_FAMILIES, 'zipformer-transducer', 'zipformer2-ctc'] as const;
+export const KNOWN_FAMILIES = [...ENGINE_FAMILIES] as const;
 
 export type ModelFamily = (typeof KNOWN_FAMILIES)[number];
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MODEL_FAMILIES } from '../../engine/model/model-detector.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { ENGINE_FAMILIES, FAMILY_ROLES, isEngineFamily, type CatalogEntry } from './catalog-schema.ts';
 import { findModel, loadCatalog, parseCatalog } from './model-catalog.ts';
@@ -40,6 +41,10 @@ describe('model catalog', () => {
       path: 'models/earshot-en-small',
       files: { model: 'model.onnx', tokens: 'tokens.txt' },
     });
+  });
+
+  it("names exactly the families in the engine's registry as engine families", () => {
+    expect([...ENGINE_FAMILIES].sort()).toEqual(MODEL_FAMILIES.map((f) => f.name).sort());
   });
 
   it('marks every model whose family the engine cannot load', () => {
