@@ -85,4 +85,20 @@ describe('TransducerGreedyDecoder', () => {
     expect(search.best(sb).tokens).toEqual([4]);
     expect(search.best(sb).frames).toEqual([7]);
   });
+
+  it('resets like sherpa-onnx: the last context after tokens, else the initial one, keeping decoder_out', async () => {
+    const search = new TransducerGreedyDecoder(scriptedModel(), { blankPenalty: 0, unkId: -1 });
+    const s = search.initial();
+    await search.decode(encoderOutput([0, 3, 0, 4]), 4, DIM, [s]);
+    const afterTokens = search.reset(s);
+    expect(afterTokens.ys).toEqual([3, 4]);
+    expect(search.segmentHasTokens(afterTokens)).toBe(false);
+    await search.decode(encoderOutput([0, 0, 0, 0]), 4, DIM, [afterTokens]);
+    const lastContextOut = afterTokens.decoderOut;
+    expect(lastContextOut).not.toBeNull();
+    // A segment without tokens: the initial context, but still the previous decoder_out.
+    const afterEmpty = search.reset(afterTokens);
+    expect(afterEmpty.ys).toEqual([-1, 0]);
+    expect(afterEmpty.decoderOut).toBe(lastContextOut);
+  });
 });

@@ -20,6 +20,35 @@ describe('detectModel', () => {
     expect(files.metadata.decoder.get('context_size')).toBe('2');
   });
 
+  it('recognizes a Zipformer v1 transducer (model_type=zipformer) and lays out its seven state groups', async () => {
+    const files = await detectModel(FIXTURE_MODELS.zipformer);
+    expect(files.family).toBe('zipformer-transducer');
+    const model = await loadModel(FIXTURE_MODELS.zipformer, cpu);
+    try {
+      expect(model.kind).toBe('transducer');
+      expect([model.encoder.chunkLength, model.encoder.chunkShift]).toEqual([39, 32]);
+      // Group-major, one tensor per stack (1 + 2 layers), batch axes as icefall exports them.
+      expect(model.encoder.stateSpecs.map((s) => [s.inputName, s.dims, s.batchAxis, s.type])).toEqual([
+        ['cached_len_0', [1, 1], 1, 'int64'],
+        ['cached_len_1', [2, 1], 1, 'int64'],
+        ['cached_avg_0', [1, 1, 32], 1, 'float32'],
+        ['cached_avg_1', [2, 1, 48], 1, 'float32'],
+        ['cached_key_0', [1, 16, 1, 16], 2, 'float32'],
+        ['cached_key_1', [2, 12, 1, 24], 2, 'float32'],
+        ['cached_val_0', [1, 16, 1, 8], 2, 'float32'],
+        ['cached_val_1', [2, 12, 1, 12], 2, 'float32'],
+        ['cached_val2_0', [1, 16, 1, 8], 2, 'float32'],
+        ['cached_val2_1', [2, 12, 1, 12], 2, 'float32'],
+        ['cached_conv1_0', [1, 1, 32, 6], 1, 'float32'],
+        ['cached_conv1_1', [2, 1, 48, 4], 1, 'float32'],
+        ['cached_conv2_0', [1, 1, 32, 6], 1, 'float32'],
+        ['cached_conv2_1', [2, 1, 48, 4], 1, 'float32'],
+      ]);
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it("recognizes sherpa-onnx's lstm transducer layout (Earshot's GRU transducer)", async () => {
     const files = await detectModel(FIXTURE_MODELS.gruTransducer);
     expect(files.family).toBe('lstm-transducer');
@@ -128,6 +157,11 @@ describe('loadModel rejects broken models with ModelInvalid', () => {
     ['an lstm chunk length that disagrees with the graph', 'gruTransducer', 'encoder.onnx', ['T=40'], /takes 35 frames, metadata T is 40/],
     ['a layer count that disagrees with the inputs', 'zipformer2', 'encoder.onnx', ['num_encoder_layers=1,1', 'T=45'], /expected 14 inputs/],
     ['a missing zipformer2 CTC key', 'zipformer2Ctc', 'ctc-fixture.onnx', ['-query_head_dims'], /'query_head_dims' is missing/],
+    ['a missing Zipformer v1 key', 'zipformer', 'encoder.onnx', ['-attention_dims'], /'attention_dims' is missing/],
+    ['Zipformer v1 attention dims that disagree with the graph', 'zipformer', 'encoder.onnx', ['attention_dims=16,32'], /cached_key_1' has shape/],
+    ['Zipformer v1 per-stack lists of different lengths', 'zipformer', 'encoder.onnx', ['left_context_len=16'], /'left_context_len' has 1 stacks/],
+    ['a Zipformer v1 stack count that disagrees with the inputs', 'zipformer', 'encoder.onnx', ['num_encoder_layers=1,2,1', 'encoder_dims=32,48,48', 'attention_dims=16,24,24', 'cnn_module_kernels=7,5,5', 'left_context_len=16,12,12'], /expected 22 encoder inputs/],
+    ['a Zipformer v1 chunk length that disagrees with the graph', 'zipformer', 'encoder.onnx', ['T=45'], /takes 39 frames, metadata T is 45/],
     ['a CTC chunk length that disagrees with the graph', 'zipformer2Ctc', 'ctc-fixture.onnx', ['T=39'], /takes 45 frames, metadata T is 39/],
   ];
 

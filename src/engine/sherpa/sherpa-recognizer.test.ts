@@ -15,6 +15,7 @@ const digits = ['0_george_0.wav', '9_theo_10.wav'].map((f) => readWav(SPEECH.fsd
 describe.each([
   { family: 'nemo-ctc', dir: FIXTURE_MODELS.nemoCtc, chunkShift: 32 },
   { family: 'zipformer2-transducer', dir: FIXTURE_MODELS.zipformer2, chunkShift: undefined },
+  { family: 'zipformer-transducer', dir: FIXTURE_MODELS.zipformer, chunkShift: 32 },
   { family: 'zipformer2-ctc', dir: FIXTURE_MODELS.zipformer2Ctc, chunkShift: 32 },
   { family: 'lstm-transducer', dir: FIXTURE_MODELS.gruTransducer, chunkShift: 32 },
 ])('sherpa-onnx recognizer on $family', ({ family, dir, chunkShift }) => {
