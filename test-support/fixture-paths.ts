@@ -17,6 +17,8 @@ export const FIXTURE_MODELS = {
   nemoCtc: join(FIXTURES_DIR, 'nemo-ctc'),
   /** Random-weight GRU transducer in sherpa-onnx's lstm layout: the shipped transducer's architecture (make_fixture.py --transducer). */
   gruTransducer: join(FIXTURES_DIR, 'gru-transducer'),
+  /** Random-weight streaming Paraformer (encoder.onnx + decoder.onnx) with sherpa-onnx's online Paraformer interface. */
+  paraformer: join(FIXTURES_DIR, 'paraformer'),
   /** The shipped architecture at full size, random weights: benchmarks only (made on demand). */
   benchCtc: join(FIXTURES_DIR, 'bench-earshot-ctc'),
 } as const;

@@ -34,3 +34,15 @@ export function isEndpoint(config: EndpointConfig, processedFrames: number, trai
   const trailingSilence = f32(trailingBlanks * OUTPUT_SUBSAMPLING * f32(FRAME_SHIFT_S));
   return [config.rule1, config.rule2, config.rule3].some((rule) => ruleFires(rule, trailingSilence, utteranceLength));
 }
+
+/**
+ * The same rules with the trailing silence counted in feature frames, as sherpa-onnx's streaming
+ * Paraformer counts it: the frames decoded since the start of the last chunk that emitted a token.
+ */
+export function isEndpointInFrames(config: EndpointConfig, processedFrames: number, trailingSilenceFrames: number): boolean {
+  if (!config.enabled) return false;
+  const shift = f32(FRAME_SHIFT_S);
+  const utteranceLength = f32(processedFrames * shift);
+  const trailingSilence = f32(trailingSilenceFrames * shift);
+  return [config.rule1, config.rule2, config.rule3].some((rule) => ruleFires(rule, trailingSilence, utteranceLength));
+}

@@ -23,11 +23,15 @@ const slice = (clip: Clip, fromS: number, toS: number): Clip => ({
   samples: clip.samples.slice(Math.round(fromS * clip.sampleRate), Math.round(toS * clip.sampleRate)),
 });
 
-function expectSameAsSherpa(ours: RecognitionResult, theirs: SherpaResult): void {
+function expectSameAsSherpa(ours: RecognitionResult, theirs: SherpaResult, family: FixtureFamily): void {
   expect(ours.tokens).toEqual(theirs.tokens);
   expect(ours.text).toBe(theirs.text.trim());
-  expect(ours.segment).toBe(theirs.segment);
-  expect(ours.startTime).toBeCloseTo(theirs.start_time, 4);
+  // sherpa-onnx's Paraformer leaves segment and start_time at 0 (and gives no timestamps); the
+  // endpointing test below checks our segment numbers against its reset rule instead.
+  if (family !== 'paraformer') {
+    expect(ours.segment).toBe(theirs.segment);
+    expect(ours.startTime).toBeCloseTo(theirs.start_time, 4);
+  }
   // sherpa-onnx's timestamps count from the segment start, ours from the stream start.
   expect(ours.timestamps.length).toBe(theirs.timestamps.length);
   ours.timestamps.forEach((t, i) => expect(t - ours.startTime).toBeCloseTo(theirs.timestamps[i], 4));
@@ -47,11 +51,22 @@ const CASES: { family: FixtureFamily; method: DecodingMethod }[] = [
 // carryStates 'on': states stay in the last call's batched outputs while the batch repeats
 // (state-carry.ts); the batches here change as streams end, so both of its paths run. Each on
 // both encoder bindings: onnxruntime-node's JS API, and the ort-values addon (the CPU default).
-const CARRY_CASES = CASES.flatMap((c) =>
-  (['off', 'on'] as const).flatMap((carryStates) =>
-    (['native', 'onnxruntime-node'] as const).map((encoderBinding) => ({ ...c, carryStates, encoderBinding })),
+const CARRY_CASES = [
+  ...CASES.flatMap((c) =>
+    (['off', 'on'] as const).flatMap((carryStates) =>
+      (['native', 'onnxruntime-node'] as const).map((encoderBinding) => ({ ...c, carryStates, encoderBinding })),
+    ),
   ),
-);
+  // Paraformer: greedy only (sherpa-onnx has no other search for it), and no state carry: its
+  // encoder is stateless (the feature overlap, CIF sums and decoder caches are per-stream values
+  // the recognizer keeps), so 'off' is all there is. Both bindings run its two sessions.
+  ...(['native', 'onnxruntime-node'] as const).map((encoderBinding) => ({
+    family: 'paraformer' as const,
+    method: 'greedy_search' as const,
+    carryStates: 'off' as const,
+    encoderBinding,
+  })),
+];
 
 describe.each(CARRY_CASES)('$family $method (state carry $carryStates, $encoderBinding) equals sherpa-onnx', ({ family, method, carryStates, encoderBinding }) => {
   const dir = FIXTURE_MODELS[family];
@@ -68,14 +83,14 @@ describe.each(CARRY_CASES)('$family $method (state carry $carryStates, $encoderB
     const [theirs] = sherpaDecode(sherpa, [jfk]);
     const [ours] = await engineDecode(engine, [jfk], { chunk: Infinity, maxBatch: 1 });
     expect(theirs.tokens.length).toBeGreaterThan(10);
-    expectSameAsSherpa(ours, theirs);
+    expectSameAsSherpa(ours, theirs, family);
   });
 
   it('decodes 8 kHz speech through the resampler', async () => {
     const theirs = sherpaDecode(sherpa, fsdd);
     for (const [i, clip] of fsdd.entries()) {
       const [ours] = await engineDecode(engine, [clip], { chunk: Infinity, maxBatch: 1 });
-      expectSameAsSherpa(ours, theirs[i]);
+      expectSameAsSherpa(ours, theirs[i], family);
     }
     expect(theirs.some((r) => r.tokens.length > 0)).toBe(true);
   });
@@ -83,14 +98,14 @@ describe.each(CARRY_CASES)('$family $method (state carry $carryStates, $encoderB
   it.each([160, 3200])('gives the same tokens for %i-sample chunks', async (chunk) => {
     const [theirs] = sherpaDecode(sherpa, [jfk]);
     const [ours] = await engineDecode(engine, [jfk], { chunk, maxBatch: 1 });
-    expectSameAsSherpa(ours, theirs);
+    expectSameAsSherpa(ours, theirs, family);
   });
 
   it('gives the same tokens when fed one sample at a time', async () => {
     const clips = [slice(jfk, 0, 1.5), fsdd[1]];
     const theirs = sherpaDecode(sherpa, clips);
     const ours = await engineDecode(engine, clips, { chunk: 1, maxBatch: 2 });
-    ours.forEach((r, i) => expectSameAsSherpa(r, theirs[i]));
+    ours.forEach((r, i) => expectSameAsSherpa(r, theirs[i], family));
     expect(theirs[0].tokens.length).toBeGreaterThan(0);
   });
 
@@ -100,7 +115,7 @@ describe.each(CARRY_CASES)('$family $method (state carry $carryStates, $encoderB
     const batched = await engineDecode(engine, clips, { chunk: 3200, maxBatch: 5 });
     const single = await engineDecode(engine, clips, { chunk: 3200, maxBatch: 1 });
     batched.forEach((r, i) => {
-      expectSameAsSherpa(r, theirs[i]);
+      expectSameAsSherpa(r, theirs[i], family);
       expect(r.tokens).toEqual(single[i].tokens);
     });
     // sherpa-onnx's own batched path agrees too.
@@ -138,6 +153,10 @@ describe.each(CARRY_CASES)('$family $method (state carry $carryStates, $encoderB
     const ours = await engineSegments(engine, clip, 1600);
     expect(theirs.length).toBeGreaterThan(3);
     expect(ours.length).toBe(theirs.length);
-    ours.forEach((r, i) => expectSameAsSherpa(r, theirs[i]));
+    ours.forEach((r, i) => expectSameAsSherpa(r, theirs[i], family));
+    if (family === 'paraformer') {
+      // sherpa-onnx's rule, which its Paraformer results do not report: a reset after tokens starts the next segment.
+      ours.forEach((r, i) => expect(r.segment).toBe(theirs.slice(0, i).filter((t) => t.tokens.length > 0).length));
+    }
   });
 });

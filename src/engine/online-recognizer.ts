@@ -13,13 +13,14 @@ import { loadPowerSpectrum, type PowerSpectrumKernel } from './features/power-sp
 import { readArpaFile } from './lm/arpa-reader.ts';
 import { resolveLanguageModel } from './lm/language-model-config.ts';
 import { loadModel } from './model/model-detector.ts';
-import type { StreamingModel } from './model/streaming-model.ts';
+import type { EncoderModel } from './model/streaming-model.ts';
 import {
   type EngineRecognizerConfig,
   type EngineRecognizerConfigInput,
   resolveRecognizerConfig,
 } from './online-recognizer-config.ts';
 import { EngineStream } from './online-stream.ts';
+import { ParaformerRecognizer } from './paraformer-recognizer.ts';
 import type { ModelInfo, OnlineRecognizer, OnlineStream, RecognitionResult, StreamOptions } from './recognizer-api.ts';
 
 const SAMPLE_RATE = 16000;
@@ -38,6 +39,8 @@ export async function createOnlineRecognizer(input: EngineRecognizerConfigInput)
       );
     }
     const spectrum = await loadPowerSpectrum(frameGeometry(createFbankOptions({ sampleRate: SAMPLE_RATE })).fftSize, config.fbankBackend);
+    // Paraformer has no per-frame search over encoder chunks: its own step (LFR, CIF, decoder).
+    if (model.kind === 'paraformer') return new ParaformerRecognizer(model, symbols, config, spectrum);
     return new EngineRecognizer(model, symbols, await searchFor(model, symbols, config), config, spectrum);
   } catch (err) {
     await model.dispose();
@@ -45,7 +48,7 @@ export async function createOnlineRecognizer(input: EngineRecognizerConfigInput)
   }
 }
 
-async function searchFor(model: StreamingModel, symbols: SymbolTable, config: EngineRecognizerConfig): Promise<SearchDecoder<unknown>> {
+async function searchFor(model: EncoderModel, symbols: SymbolTable, config: EngineRecognizerConfig): Promise<SearchDecoder<unknown>> {
   if (model.kind === 'ctc') {
     const blank = symbols.idOf('<blk>') ?? symbols.idOf('<eps>') ?? symbols.idOf('<blank>');
     if (blank === undefined) {
@@ -78,7 +81,7 @@ class EngineRecognizer implements OnlineRecognizer {
   readonly encoderBinding: string;
 
   constructor(
-    private readonly model: StreamingModel,
+    private readonly model: EncoderModel,
     private readonly symbols: SymbolTable,
     private readonly search: SearchDecoder<unknown>,
     private readonly config: EngineRecognizerConfig,

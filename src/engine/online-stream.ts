@@ -1,5 +1,6 @@
 import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
+import type { FbankOptions } from './features/fbank-options.ts';
 import { OnlineFbank } from './features/online-fbank.ts';
 import type { PowerSpectrumKernel } from './features/power-spectrum.ts';
 import { Resampler, validateSampleRate } from './features/resampler.ts';
@@ -35,8 +36,10 @@ export class EngineStream<S = unknown> implements OnlineStream {
     states: StateData[],
     search: S,
     spectrum?: PowerSpectrumKernel,
+    /** The model's fbank front-end where it differs from sherpa-onnx's default (e.g. Paraformer's). */
+    fbankOptions: Partial<FbankOptions> = {},
   ) {
-    this.fbank = new OnlineFbank({ sampleRate: modelSampleRate, numBins: featureDim }, spectrum);
+    this.fbank = new OnlineFbank({ ...fbankOptions, sampleRate: modelSampleRate, numBins: featureDim }, spectrum);
     this.states = states;
     this.search = search;
   }

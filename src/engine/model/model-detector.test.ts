@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
 import { type ModelCopy, copyModel, editMetadata } from '../../../test-support/fixtures/model-variants.ts';
-import { detectModel, loadModel } from './model-detector.ts';
+import { detectModel, loadEncoderModel, loadModel } from './model-detector.ts';
 
 const cpu = { providers: [], numThreads: 1 };
 
@@ -23,7 +23,7 @@ describe('detectModel', () => {
   it('recognizes a Zipformer v1 transducer (model_type=zipformer) and lays out its seven state groups', async () => {
     const files = await detectModel(FIXTURE_MODELS.zipformer);
     expect(files.family).toBe('zipformer-transducer');
-    const model = await loadModel(FIXTURE_MODELS.zipformer, cpu);
+    const model = await loadEncoderModel(FIXTURE_MODELS.zipformer, cpu);
     try {
       expect(model.kind).toBe('transducer');
       expect([model.encoder.chunkLength, model.encoder.chunkShift]).toEqual([39, 32]);
@@ -53,7 +53,7 @@ describe('detectModel', () => {
     const files = await detectModel(FIXTURE_MODELS.gruTransducer);
     expect(files.family).toBe('lstm-transducer');
     expect(files.metadata.encoder.get('rnn_hidden_size')).toBe(String(64 * 4));
-    const model = await loadModel(FIXTURE_MODELS.gruTransducer, cpu);
+    const model = await loadEncoderModel(FIXTURE_MODELS.gruTransducer, cpu);
     try {
       expect(model.kind).toBe('transducer');
       expect([model.encoder.chunkLength, model.encoder.chunkShift]).toEqual([35, 32]);
@@ -76,7 +76,7 @@ describe('detectModel', () => {
     const files = await detectModel(FIXTURE_MODELS.zipformer2Ctc);
     expect(files.family).toBe('zipformer2-ctc');
     expect(basename(files.onnx.model)).toBe('ctc-fixture.onnx');
-    const model = await loadModel(FIXTURE_MODELS.zipformer2Ctc, cpu);
+    const model = await loadEncoderModel(FIXTURE_MODELS.zipformer2Ctc, cpu);
     try {
       expect(model.kind).toBe('ctc');
       expect(model.vocabSize).toBe(103);
@@ -87,6 +87,24 @@ describe('detectModel', () => {
     } finally {
       await model.dispose();
     }
+  });
+
+  it('recognizes a streaming Paraformer folder (encoder + decoder, LFR/CMVN metadata) and reads it as sherpa-onnx does', async () => {
+    const files = await detectModel(FIXTURE_MODELS.paraformer);
+    expect(files.family).toBe('paraformer');
+    expect(Object.keys(files.onnx).sort()).toEqual(['decoder', 'encoder']);
+    const model = await loadModel(FIXTURE_MODELS.paraformer, cpu);
+    try {
+      if (model.kind !== 'paraformer') throw new Error(`loaded a ${model.kind} model`);
+      expect([model.lfrWindowSize, model.lfrWindowShift, model.encoderOutputSize, model.decoderNumBlocks, model.decoderKernelSize]).toEqual([7, 6, 32, 2, 11]);
+      expect(model.negMean.length).toBe(560);
+      // inv_stddev is scaled by float(sqrt(encoder_output_size)) at load time.
+      const raw = Number(files.metadata.encoder.get('inv_stddev')?.split(',')[0]);
+      expect(model.invStddev[0]).toBe(Math.fround(Math.fround(raw) * Math.fround(Math.sqrt(32))));
+    } finally {
+      await model.dispose();
+    }
+    await expect(loadEncoderModel(FIXTURE_MODELS.paraformer, cpu)).rejects.toMatchObject({ code: 'ASR_ERR_MODEL_INVALID', message: /no streaming encoder/ });
   });
 
   it("does not take a zipformer2 transducer's lone encoder.onnx for a CTC model", async () => {
@@ -163,6 +181,11 @@ describe('loadModel rejects broken models with ModelInvalid', () => {
     ['a Zipformer v1 stack count that disagrees with the inputs', 'zipformer', 'encoder.onnx', ['num_encoder_layers=1,2,1', 'encoder_dims=32,48,48', 'attention_dims=16,24,24', 'cnn_module_kernels=7,5,5', 'left_context_len=16,12,12'], /expected 22 encoder inputs/],
     ['a Zipformer v1 chunk length that disagrees with the graph', 'zipformer', 'encoder.onnx', ['T=45'], /takes 39 frames, metadata T is 45/],
     ['a CTC chunk length that disagrees with the graph', 'zipformer2Ctc', 'ctc-fixture.onnx', ['T=39'], /takes 45 frames, metadata T is 39/],
+    ['a missing Paraformer key', 'paraformer', 'encoder.onnx', ['-decoder_kernel_size'], /'decoder_kernel_size' is missing/],
+    ['a malformed Paraformer CMVN list', 'paraformer', 'encoder.onnx', ['neg_mean=1,x,3'], /'neg_mean' is not a list of numbers/],
+    ['a CMVN length that disagrees with the LFR window', 'paraformer', 'encoder.onnx', ['lfr_window_size=5'], /lfr_window_size 5 × 80 bins needs 400/],
+    ['a Paraformer block count that disagrees with the decoder', 'paraformer', 'encoder.onnx', ['decoder_num_blocks=3'], /expected 7 decoder inputs/],
+    ['a Paraformer kernel size that disagrees with the caches', 'paraformer', 'encoder.onnx', ['decoder_kernel_size=9'], /'in_cache_0' has shape \[batch_size, 32, 10\], the metadata implies \[\?, 32, 8\]/],
   ];
 
   it.each(cases)('%s', async (_name, family, file, edits, message) => {

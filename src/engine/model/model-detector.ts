@@ -5,14 +5,15 @@ import { lstmTransducerFamily } from './lstm-transducer-model.ts';
 import type { DetectOptions, ModelFamily, ModelFiles } from './model-family.ts';
 import { nemoCtcFamily } from './nemo-ctc-model.ts';
 import { type OnnxMetadata, readOnnxMetadata } from './onnx-metadata.ts';
+import { paraformerFamily } from './paraformer-model.ts';
 import type { SessionFactoryOptions } from './session-factory.ts';
-import type { StreamingModel } from './streaming-model.ts';
+import type { EncoderModel, StreamingModel } from './streaming-model.ts';
 import { zipformerTransducerFamily } from './zipformer-transducer-model.ts';
 import { zipformer2CtcFamily } from './zipformer2-ctc-model.ts';
 import { zipformer2TransducerFamily } from './zipformer2-transducer-model.ts';
 
-/** Known families, most specific first. Streaming Paraformer (§4) and silero VAD (§5) go here later. */
-export const MODEL_FAMILIES: readonly ModelFamily[] = [zipformer2TransducerFamily, zipformerTransducerFamily, lstmTransducerFamily, zipformer2CtcFamily, nemoCtcFamily];
+/** Known families, most specific first. Silero VAD (§5) goes here later. */
+export const MODEL_FAMILIES: readonly ModelFamily[] = [zipformer2TransducerFamily, zipformerTransducerFamily, lstmTransducerFamily, paraformerFamily, zipformer2CtcFamily, nemoCtcFamily];
 
 /** Finds which family a sherpa-onnx-style model folder belongs to, from its files and ONNX metadata. */
 export async function detectModel(
@@ -58,4 +59,18 @@ export async function loadModel(
 ): Promise<StreamingModel> {
   const files = await detectModel(dir, { preferInt8: options.preferInt8 ?? false }, families);
   return files.familyImpl.load(files, options);
+}
+
+/** loadModel for code that drives a StreamingEncoder (CTC and transducer families); refuses a Paraformer. */
+export async function loadEncoderModel(
+  dir: string,
+  options: SessionFactoryOptions & Partial<DetectOptions>,
+  families: readonly ModelFamily[] = MODEL_FAMILIES,
+): Promise<EncoderModel> {
+  const model = await loadModel(dir, options, families);
+  if (model.kind === 'paraformer') {
+    await model.dispose();
+    throw new AsrError(ErrorCode.ModelInvalid, `${dir}: a ${model.family} model has no streaming encoder`);
+  }
+  return model;
 }

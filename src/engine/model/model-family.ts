@@ -19,8 +19,8 @@ export interface ModelFiles {
 }
 
 /**
- * A model family (sherpa-onnx's split: one implementation per layout). New families — streaming
- * Paraformer, silero VAD — plug in by adding an entry to the registry in model-detector.ts.
+ * A model family (sherpa-onnx's split: one implementation per layout). New families (silero VAD
+ * next) plug in by adding an entry to the registry in model-detector.ts.
  */
 export interface ModelFamily {
   readonly name: string;

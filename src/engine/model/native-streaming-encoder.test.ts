@@ -5,18 +5,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
 import { createOnlineRecognizer } from '../online-recognizer.ts';
-import { loadModel } from './model-detector.ts';
+import { loadEncoderModel } from './model-detector.ts';
 import { loadOrtValuesAddon } from './ort-values-addon.ts';
 import { createSession } from './session-factory.ts';
 import { createStreamingEncoder } from './streaming-encoder-factory.ts';
-import type { StreamingModel } from './streaming-model.ts';
+import type { EncoderModel } from './streaming-model.ts';
 
 // Outputs and states equal to onnxruntime-node's are checked in state-carry.test.ts and
 // ort-streaming-encoder.test.ts (both bindings), tokens equal to sherpa-onnx's in the oracle tests.
 describe.each(['nemoCtc', 'zipformer2'] as const)('%s on the native binding', (family) => {
-  let model: StreamingModel;
+  let model: EncoderModel;
   beforeAll(async () => {
-    model = await loadModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1 });
+    model = await loadEncoderModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1 });
   });
   afterAll(() => model.dispose());
 

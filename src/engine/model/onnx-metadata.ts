@@ -57,3 +57,15 @@ export function requireIntList(meta: OnnxMetadata, key: string, path: string): n
   }
   return list;
 }
+
+/** A required comma-separated float32 list (empty pieces skipped, as sherpa-onnx's SplitStringToFloats). */
+export function requireFloatList(meta: OnnxMetadata, key: string, path: string): Float32Array {
+  const raw = meta.get(key);
+  if (raw === undefined) throw new AsrError(ErrorCode.ModelInvalid, `${path}: metadata key '${key}' is missing`);
+  const pieces = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = pieces.map(Number);
+  if (list.length === 0 || list.some((n) => !Number.isFinite(n))) {
+    throw new AsrError(ErrorCode.ModelInvalid, `${path}: metadata '${key}' is not a list of numbers`);
+  }
+  return Float32Array.from(list);
+}

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
-import { loadModel } from './model-detector.ts';
+import { loadEncoderModel } from './model-detector.ts';
 import type { StateData } from './state-batching.ts';
-import type { StreamingEncoder, StreamingModel } from './streaming-model.ts';
+import type { StreamingEncoder, EncoderModel } from './streaming-model.ts';
 
 /** Deterministic pseudo-log-mel frames, different per seed. */
 function features(encoder: StreamingEncoder, seed: number): Float32Array {
@@ -29,10 +29,10 @@ const CASES = [
 ] as const;
 
 describe.each(CASES)('%s encoder batching on %s', (family, encoderBinding) => {
-  let model: StreamingModel;
+  let model: EncoderModel;
   beforeAll(async () => {
     // The plain path (states split after every call); state-carry.test.ts covers the carry.
-    model = await loadModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1, carryStates: 'off', encoderBinding });
+    model = await loadEncoderModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1, carryStates: 'off', encoderBinding });
     expect(model.encoder.binding).toBe(encoderBinding);
   });
   afterAll(() => model.dispose());

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
-import { loadModel } from './model-detector.ts';
+import { loadEncoderModel } from './model-detector.ts';
 import type { StateData } from './state-batching.ts';
-import type { StreamingEncoder, StreamingModel } from './streaming-model.ts';
+import type { StreamingEncoder, EncoderModel } from './streaming-model.ts';
 
 /** Deterministic pseudo-log-mel frames for `n` streams, different per seed. */
 function features(encoder: StreamingEncoder, n: number, seed: number): Float32Array {
@@ -34,11 +34,11 @@ const CASES = [
 // The reference is always onnxruntime-node without a carry: the native binding (which keeps its
 // states as native tensors, batched like the carry) must give bit-identical outputs and states.
 describe.each(CASES)('%s state carry on %s', (family, encoderBinding) => {
-  let carrying: StreamingModel;
-  let plain: StreamingModel;
+  let carrying: EncoderModel;
+  let plain: EncoderModel;
   beforeAll(async () => {
-    carrying = await loadModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1, carryStates: 'on', encoderBinding });
-    plain = await loadModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1, carryStates: 'off', encoderBinding: 'onnxruntime-node' });
+    carrying = await loadEncoderModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1, carryStates: 'on', encoderBinding });
+    plain = await loadEncoderModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1, carryStates: 'off', encoderBinding: 'onnxruntime-node' });
     expect(carrying.encoder.binding).toBe(encoderBinding);
   });
   afterAll(async () => {
@@ -87,9 +87,9 @@ describe.each(CASES)('%s state carry on %s', (family, encoderBinding) => {
 
 // What the carry does on onnxruntime-node, where the handles show it (native handles stay empty).
 describe.each(['nemoCtc', 'zipformer2'] as const)('%s state carry on onnxruntime-node, held batches', (family) => {
-  let carrying: StreamingModel;
+  let carrying: EncoderModel;
   beforeAll(async () => {
-    carrying = await loadModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1, carryStates: 'on', encoderBinding: 'onnxruntime-node' });
+    carrying = await loadEncoderModel(FIXTURE_MODELS[family], { providers: [], numThreads: 1, carryStates: 'on', encoderBinding: 'onnxruntime-node' });
   });
   afterAll(() => carrying.dispose());
 

@@ -64,4 +64,61 @@ export interface TransducerModel extends ModelBase {
   runJoiner(encoderOut: Float32Array, decoderOut: Float32Array, n: number): Promise<Float32Array>;
 }
 
-export type StreamingModel = CtcModel | TransducerModel;
+/** A model decoded encoder chunk by encoder chunk, with a per-frame search (CTC, transducer). */
+export type EncoderModel = CtcModel | TransducerModel;
+
+/** One encoder call over N streams' overlapping LFR chunks (all of the same length). */
+export interface ParaformerEncoderResult {
+  /** (N, frames, encoderDim) hidden frames. */
+  enc: Float32Array;
+  /** (N,) the encoder's lengths output, handed to the decoder as is. */
+  encLen: StateData;
+  /** (N, frames) CIF weights. */
+  alphas: Float32Array;
+  frames: number;
+}
+
+/**
+ * sherpa-onnx's streaming Paraformer (MODEL_INTERFACES.md §4, its re-exported variant in §4.7): a
+ * stateless encoder over LFR features that also emits CIF weights, and a non-autoregressive
+ * decoder over the fired acoustic embeddings whose FSMN caches are the only model states.
+ */
+export interface ParaformerModel {
+  readonly kind: 'paraformer';
+  readonly family: string;
+  readonly vocabSize: number;
+  readonly tokensPath: string;
+  readonly provider: string;
+  /** How the sessions call onnxruntime (there is no encoder state to carry). */
+  readonly binding: EncoderBindingName;
+  /** Fbank bins per frame (80). */
+  readonly featureDim: number;
+  readonly lfrWindowSize: number;
+  readonly lfrWindowShift: number;
+  /** CMVN of one LFR frame (featureDim × lfrWindowSize): y = (x + negMean) · invStddev. */
+  readonly negMean: Float32Array;
+  /** Already multiplied by sqrt(encoderOutputSize), as sherpa-onnx does when loading. */
+  readonly invStddev: Float32Array;
+  readonly encoderOutputSize: number;
+  readonly decoderNumBlocks: number;
+  /** Each FSMN cache is (1, encoderOutputSize, decoderKernelSize − 1). */
+  readonly decoderKernelSize: number;
+  /** False when the encoder graph has a fixed batch of 1. */
+  readonly encoderSupportsBatch: boolean;
+  /** features: (n, frames, featureDim · lfrWindowSize) row-major. */
+  runEncoder(features: Float32Array, n: number, frames: number): Promise<ParaformerEncoderResult>;
+  /**
+   * One stream: its encoder output (frames × encoderDim), its encLen (1 value), `count` acoustic
+   * embeddings and its FSMN caches → the argmax token per embedding and the next caches.
+   */
+  runDecoder(
+    enc: Float32Array,
+    encLen: StateData,
+    embeddings: Float32Array,
+    count: number,
+    caches: readonly Float32Array[],
+  ): Promise<{ tokens: number[]; caches: Float32Array[] }>;
+  dispose(): Promise<void>;
+}
+
+export type StreamingModel = EncoderModel | ParaformerModel;

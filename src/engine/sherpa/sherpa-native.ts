@@ -28,18 +28,27 @@ export interface SherpaNative {
   OnlineRecognizer: new (config: object) => SherpaNativeRecognizer;
 }
 
+/** sherpa-onnx's `modelType` of each transducer family (its encoder metadata's model_type). */
+const TRANSDUCER_MODEL_TYPES: Readonly<Record<string, string>> = {
+  'zipformer2-transducer': 'zipformer2',
+  'zipformer-transducer': 'zipformer',
+  'lstm-transducer': 'lstm',
+};
+
 /**
  * sherpa-onnx's OnlineRecognizerConfig for a detected model folder. Its endpoint rules take only
  * the three thresholds (the mustContainNonSilence flags are fixed to its defaults, which are ours).
  * The npm build runs on CPU only.
  */
 export function sherpaConfigFor(files: ModelFiles, config: EngineRecognizerConfig): object {
-  const modelType = { 'lstm-transducer': 'lstm', 'zipformer-transducer': 'zipformer' }[files.family] ?? 'zipformer2';
+  const modelType = TRANSDUCER_MODEL_TYPES[files.family];
   const model =
     files.family === 'nemo-ctc'
       ? { nemoCtc: { model: files.onnx.model } }
       : files.family === 'zipformer2-ctc'
       ? { zipformer2Ctc: { model: files.onnx.model } }
+      : files.family === 'paraformer'
+      ? { paraformer: { encoder: files.onnx.encoder, decoder: files.onnx.decoder } }
       : { transducer: { encoder: files.onnx.encoder, decoder: files.onnx.decoder, joiner: files.onnx.joiner }, modelType };
   const e = config.endpoint;
   return {

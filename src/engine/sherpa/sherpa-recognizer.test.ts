@@ -18,6 +18,8 @@ describe.each([
   { family: 'zipformer-transducer', dir: FIXTURE_MODELS.zipformer, chunkShift: 32 },
   { family: 'zipformer2-ctc', dir: FIXTURE_MODELS.zipformer2Ctc, chunkShift: 32 },
   { family: 'lstm-transducer', dir: FIXTURE_MODELS.gruTransducer, chunkShift: 32 },
+  // sherpa-onnx's Paraformer reports no segment or start time: the adapter counts them (equal here).
+  { family: 'paraformer', dir: FIXTURE_MODELS.paraformer, chunkShift: 60 },
 ])('sherpa-onnx recognizer on $family', ({ family, dir, chunkShift }) => {
   let sherpa: OnlineRecognizer;
   let engine: OnlineRecognizer;
@@ -73,6 +75,13 @@ describe('sherpa-onnx recognizer errors', () => {
 
   it('rejects a bad config with ASR_ERR_INVALID_CONFIG', async () => {
     await expect(createOnlineRecognizer({ modelDir: FIXTURE_MODELS.nemoCtc, numThreads: 0 })).rejects.toMatchObject({ code: 'ASR_ERR_INVALID_CONFIG' });
+  });
+
+  it('refuses beam search on a Paraformer (sherpa-onnx would exit the process)', async () => {
+    await expect(createOnlineRecognizer({ modelDir: FIXTURE_MODELS.paraformer, decodingMethod: 'modified_beam_search' })).rejects.toMatchObject({
+      code: 'ASR_ERR_INVALID_CONFIG',
+      message: /greedy_search only/,
+    });
   });
 
   it('refuses audio after input end and streams of another recognizer', async () => {

@@ -31,6 +31,10 @@ function loadSherpa(): SherpaNative {
 /** Our stream interface over a native sherpa-onnx stream. */
 class SherpaStream implements OnlineStream {
   private done = false;
+  /** Where sherpa-onnx leaves them unset (its Paraformer): decode steps in this segment, and the segment's place. */
+  steps = 0;
+  segment = 0;
+  startFrame = 0;
 
   constructor(
     readonly owner: SherpaRecognizer,
@@ -58,11 +62,19 @@ class SherpaStream implements OnlineStream {
 
 class SherpaRecognizer implements OnlineRecognizer {
   readonly provider = 'cpu';
+  /**
+   * sherpa-onnx's Paraformer results always say segment 0, start_time 0: this adapter counts
+   * them itself, by sherpa-onnx's own rules (a reset after tokens starts the next segment; each
+   * decode step consumes chunkShift frames), so that results mean what the engine's mean.
+   */
+  private readonly countsSegments: boolean;
 
   constructor(
     private readonly native: SherpaNativeRecognizer,
     readonly modelInfo: ModelInfo,
-  ) {}
+  ) {
+    this.countsSegments = modelInfo.family === 'paraformer';
+  }
 
   createStream(): OnlineStream {
     return new SherpaStream(this, this.native.createStream());
@@ -78,16 +90,19 @@ class SherpaRecognizer implements OnlineRecognizer {
     if (ready.length === 0) return;
     try {
       this.native.decodeStreams(ready.map((s) => s.native));
+      ready.forEach((s) => s.steps++);
     } catch (err) {
       throw new AsrError(ErrorCode.WorkerFailed, `sherpa-onnx decode failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
 
   getResult(stream: OnlineStream): RecognitionResult {
-    const r = this.native.getResult(this.own(stream).native);
+    const s = this.own(stream);
+    const r = this.native.getResult(s.native);
     // sherpa-onnx counts timestamps from the segment start and may lead with a space; ours do neither.
-    const start = round(r.start_time);
-    return { text: r.text.trim(), tokens: r.tokens, timestamps: r.timestamps.map((t) => round(start + t)), segment: r.segment, startTime: start };
+    const start = round(this.countsSegments ? s.startFrame * 0.01 : r.start_time);
+    const segment = this.countsSegments ? s.segment : r.segment;
+    return { text: r.text.trim(), tokens: r.tokens, timestamps: r.timestamps.map((t) => round(start + t)), segment, startTime: start };
   }
 
   isEndpoint(stream: OnlineStream): boolean {
@@ -95,7 +110,13 @@ class SherpaRecognizer implements OnlineRecognizer {
   }
 
   reset(stream: OnlineStream): void {
-    this.native.reset(this.own(stream).native);
+    const s = this.own(stream);
+    if (this.countsSegments) {
+      if (this.native.getResult(s.native).tokens.length > 0) s.segment++;
+      s.startFrame += s.steps * this.modelInfo.chunkShift;
+      s.steps = 0;
+    }
+    this.native.reset(s.native);
   }
 
   async dispose(): Promise<void> {
@@ -130,6 +151,10 @@ async function modelInfoOf(files: ModelFiles): Promise<ModelInfo> {
     const symbols = await SymbolTable.load(files.tokens);
     return { family: files.family, sampleRate: 16000, featureDim: 80, chunkShift: metaInt(files, 'model', 'decode_chunk_len'), vocabSize: symbols.size };
   }
+  if (files.family === 'paraformer') {
+    // sherpa-onnx's fixed step: 61 fbank frames read, 60 consumed.
+    return { family: files.family, sampleRate: 16000, featureDim: 80, chunkShift: 60, vocabSize: metaInt(files, 'encoder', 'vocab_size') };
+  }
   return { family: files.family, sampleRate: 16000, featureDim: 80, chunkShift: metaInt(files, 'encoder', 'decode_chunk_len'), vocabSize: metaInt(files, 'decoder', 'vocab_size') };
 }
 
@@ -143,6 +168,10 @@ export async function createOnlineRecognizer(input: EngineRecognizerConfigInput)
     throw new AsrError(ErrorCode.InvalidConfig, "sherpa-onnx-node's streaming recognizer takes no token n-gram LM; use Earshot's engine");
   }
   const files = await detectModel(config.modelDir, { preferInt8: config.preferInt8 });
+  if (files.family === 'paraformer' && config.decodingMethod !== 'greedy_search') {
+    // sherpa-onnx would exit() the whole process on this config.
+    throw new AsrError(ErrorCode.InvalidConfig, `sherpa-onnx decodes a streaming Paraformer with greedy_search only, not ${config.decodingMethod}`);
+  }
   const sherpa = loadSherpa();
   let native: SherpaNativeRecognizer;
   try {

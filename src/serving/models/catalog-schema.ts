@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 /** Model families Earshot's engine loads today (../shared/DESIGN.md, "Engine"). */
-export const ENGINE_FAMILIES = ['zipformer2-transducer', 'zipformer-transducer', 'lstm-transducer', 'zipformer2-ctc', 'nemo-ctc'] as const;
+export const ENGINE_FAMILIES = ['zipformer2-transducer', 'zipformer-transducer', 'lstm-transducer', 'zipformer2-ctc', 'nemo-ctc', 'paraformer'] as const;
 
 /** Every family the catalog may name; the ones outside ENGINE_FAMILIES run only in sherpa-onnx for now. */
 export const KNOWN_FAMILIES = [...ENGINE_FAMILIES] as const;
@@ -20,6 +20,7 @@ export const FAMILY_ROLES: Record<ModelFamily, readonly string[]> = {
   'lstm-transducer': ['encoder', 'decoder', 'joiner', 'tokens'],
   'nemo-ctc': ['model', 'tokens'],
   'zipformer2-ctc': ['model', 'tokens'],
+  paraformer: ['encoder', 'decoder', 'tokens'],
 };
 
 /** A folder name that is safe on every OS: no separators, no `..`, no leading dot. */
