@@ -19,7 +19,7 @@ import {
   type EngineRecognizerConfigInput,
   resolveRecognizerConfig,
 } from './online-recognizer-config.ts';
-import { EngineStream } from './online-stream.ts';
+import { decodeHeld, EngineStream } from './online-stream.ts';
 import { ParaformerRecognizer } from './paraformer-recognizer.ts';
 import type { ModelInfo, OnlineRecognizer, OnlineStream, RecognitionResult, StreamOptions } from './recognizer-api.ts';
 
@@ -113,17 +113,7 @@ class EngineRecognizer implements OnlineRecognizer {
 
   async decodeStreams(streams: OnlineStream[]): Promise<void> {
     const ready = [...new Set(streams.map((s) => this.own(s)))].filter((s) => this.isReady(s));
-    if (ready.length === 0) return;
-    for (const s of ready) {
-      if (s.busy) throw new AsrError(ErrorCode.Internal, 'a stream is already being decoded by another decodeStreams() call');
-    }
-    ready.forEach((s) => (s.busy = true));
-    try {
-      if (this.model.encoder.supportsBatch) await this.decodeBatch(ready);
-      else for (const s of ready) await this.decodeBatch([s]);
-    } finally {
-      ready.forEach((s) => (s.busy = false));
-    }
+    if (ready.length > 0) await decodeHeld(ready, this.model.encoder.supportsBatch, (batch) => this.decodeBatch(batch));
   }
 
   private async decodeBatch(streams: EngineStream[]): Promise<void> {

@@ -100,3 +100,21 @@ export class EngineStream<S = unknown> implements OnlineStream {
     return states + this.fbank.retainedFrames * this.fbank.dim * 4 + this.fbank.retainedSamples * 4;
   }
 }
+
+/**
+ * Runs one decode over streams that no other decodeStreams() call may hold meanwhile (a caller bug
+ * if one does): each is marked busy for the duration, however the decode ends. With `batch` false
+ * (a batch-1 graph) the streams are decoded one call each.
+ */
+export async function decodeHeld<S extends EngineStream<unknown>>(ready: S[], batch: boolean, decode: (streams: S[]) => Promise<void>): Promise<void> {
+  for (const s of ready) {
+    if (s.busy) throw new AsrError(ErrorCode.Internal, 'a stream is already being decoded by another decodeStreams() call');
+  }
+  ready.forEach((s) => (s.busy = true));
+  try {
+    if (batch) await decode(ready);
+    else for (const s of ready) await decode([s]);
+  } finally {
+    ready.forEach((s) => (s.busy = false));
+  }
+}

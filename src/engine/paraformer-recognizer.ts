@@ -9,7 +9,7 @@ import { LfrFeatures } from './features/lfr-features.ts';
 import type { PowerSpectrumKernel } from './features/power-spectrum.ts';
 import type { ParaformerModel } from './model/streaming-model.ts';
 import type { EngineRecognizerConfig } from './online-recognizer-config.ts';
-import { EngineStream } from './online-stream.ts';
+import { decodeHeld, EngineStream } from './online-stream.ts';
 import type { ModelInfo, OnlineRecognizer, OnlineStream, RecognitionResult } from './recognizer-api.ts';
 
 const SAMPLE_RATE = 16000;
@@ -99,17 +99,7 @@ export class ParaformerRecognizer implements OnlineRecognizer {
 
   async decodeStreams(streams: OnlineStream[]): Promise<void> {
     const ready = [...new Set(streams.map((s) => this.own(s)))].filter((s) => this.isReady(s));
-    if (ready.length === 0) return;
-    for (const s of ready) {
-      if (s.busy) throw new AsrError(ErrorCode.Internal, 'a stream is already being decoded by another decodeStreams() call');
-    }
-    ready.forEach((s) => (s.busy = true));
-    try {
-      if (this.model.encoderSupportsBatch) await this.step(ready);
-      else for (const s of ready) await this.step([s]);
-    } finally {
-      ready.forEach((s) => (s.busy = false));
-    }
+    if (ready.length > 0) await decodeHeld(ready, this.model.encoderSupportsBatch, (batch) => this.step(batch));
   }
 
   /** One step of every stream: their encoder inputs in one batch, then CIF and decoder per stream. */

@@ -2,8 +2,7 @@ import type { ModelFamily, ModelFiles } from './model-family.ts';
 import { requireInt } from './onnx-metadata.ts';
 import { detectTransducer, framesFirstLayout, loadTransducer } from './ort-transducer.ts';
 import type { SessionFactoryOptions } from './session-factory.ts';
-import { batchAxisOf, checkStateShape, requireCount, stateTypeOf, symbolAt } from './session-io.ts';
-import type { StateSpec } from './state-batching.ts';
+import { requireCount, type StateShape, statesAfterFirst } from './session-io.ts';
 import type { TransducerModel } from './streaming-model.ts';
 
 const FAMILY = 'lstm-transducer';
@@ -33,19 +32,8 @@ export function loadLstmTransducerModel(files: ModelFiles, options: SessionFacto
     const { inputs, outputs } = encoder;
     requireCount(inputs, 3, 'encoder inputs (x, state0, state1)', encPath);
     requireCount(outputs, 3, 'encoder outputs (encoder_out, new_state0, new_state1)', encPath);
-    const batchSymbol = symbolAt(inputs[0], 0);
-    const specs = [dModel, hidden].map((width, i): StateSpec => {
-      const input = inputs[i + 1];
-      const spec: StateSpec = {
-        inputName: input.name,
-        outputName: outputs[i + 1].name,
-        dims: [layers, 1, width],
-        batchAxis: batchAxisOf(input, batchSymbol, 1),
-        type: stateTypeOf(input, 'float32', encPath),
-      };
-      checkStateShape(spec, input, encPath);
-      return spec;
-    });
+    const shapes = [dModel, hidden].map((width): StateShape => ({ dims: [layers, 1, width], axis: 1, type: 'float32' }));
+    const specs = statesAfterFirst(inputs, outputs, shapes, encPath);
     return framesFirstLayout(encoder, specs, { T, shift: chunkShift }, encPath);
   });
 }

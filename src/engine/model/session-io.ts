@@ -71,3 +71,31 @@ export function requireCount(values: readonly DeclaredValue[], count: number, wh
     );
   }
 }
+
+/** A state as the family's metadata implies it: dims for one stream, the documented batch axis, the element type. */
+export interface StateShape {
+  dims: number[];
+  axis: number;
+  type: StateType;
+}
+
+/**
+ * The state specs of a graph whose inputs are [features, ...states] and outputs [main, ...next
+ * states], each state in `shapes` order. The batch axis comes from the features' symbolic batch
+ * dim where the export named it, else from the shape; every state is checked against the graph.
+ */
+export function statesAfterFirst(inputs: readonly DeclaredValue[], outputs: readonly DeclaredValue[], shapes: readonly StateShape[], path: string): StateSpec[] {
+  const batchSymbol = symbolAt(inputs[0], 0);
+  return shapes.map((shape, i) => {
+    const input = inputs[i + 1];
+    const spec: StateSpec = {
+      inputName: input.name,
+      outputName: outputs[i + 1].name,
+      dims: shape.dims,
+      batchAxis: batchAxisOf(input, batchSymbol, shape.axis),
+      type: stateTypeOf(input, shape.type, path),
+    };
+    checkStateShape(spec, input, path);
+    return spec;
+  });
+}

@@ -4,8 +4,7 @@ import type { ModelFamily, ModelFiles } from './model-family.ts';
 import { type OnnxMetadata, requireInt, requireIntList } from './onnx-metadata.ts';
 import { detectTransducer, framesFirstLayout, loadTransducer } from './ort-transducer.ts';
 import type { SessionFactoryOptions } from './session-factory.ts';
-import { batchAxisOf, checkStateShape, requireCount, stateTypeOf, symbolAt } from './session-io.ts';
-import type { StateSpec } from './state-batching.ts';
+import { requireCount, type StateShape, statesAfterFirst } from './session-io.ts';
 import type { TransducerModel } from './streaming-model.ts';
 
 const FAMILY = 'zipformer-transducer';
@@ -53,12 +52,6 @@ function readEncoderMeta(meta: OnnxMetadata, path: string): EncoderMeta {
   };
 }
 
-interface StateShape {
-  dims: number[];
-  axis: number;
-  type: 'float32' | 'int64';
-}
-
 /**
  * Per-stream state shapes (batch 1) in input order: group-major, one per stack within a group, as
  * icefall exports them and sherpa-onnx stacks them. The documented batch axes are the fallback.
@@ -93,19 +86,7 @@ export function loadZipformerTransducerModel(files: ModelFiles, options: Session
     const numStates = STATE_GROUPS * m.numEncoderLayers.length;
     requireCount(inputs, 1 + numStates, 'encoder inputs (x, 7 states per encoder stack)', encPath);
     requireCount(outputs, 1 + numStates, 'encoder outputs (encoder_out and one per state)', encPath);
-    const batchSymbol = symbolAt(inputs[0], 0);
-    const specs = stateShapes(m).map((shape, i): StateSpec => {
-      const input = inputs[i + 1];
-      const spec: StateSpec = {
-        inputName: input.name,
-        outputName: outputs[i + 1].name,
-        dims: shape.dims,
-        batchAxis: batchAxisOf(input, batchSymbol, shape.axis),
-        type: stateTypeOf(input, shape.type, encPath),
-      };
-      checkStateShape(spec, input, encPath);
-      return spec;
-    });
+    const specs = statesAfterFirst(inputs, outputs, stateShapes(m), encPath);
     return framesFirstLayout(encoder, specs, { T: m.T, shift: m.decodeChunkLen }, encPath);
   });
 }

@@ -4,8 +4,7 @@ import { type OnnxMetadata, requireInt, requireIntList } from './onnx-metadata.t
 import { featureDimOf, framesFirstLayout } from './ort-transducer.ts';
 import type { EncoderLayout } from './ort-streaming-encoder.ts';
 import type { CreatedSession } from './session-factory.ts';
-import { batchAxisOf, checkStateShape, requireCount, stateTypeOf, symbolAt } from './session-io.ts';
-import type { StateSpec } from './state-batching.ts';
+import { requireCount, type StateShape, statesAfterFirst } from './session-io.ts';
 
 /**
  * The streaming zipformer2 encoder's inputs and states (../shared/MODEL_INTERFACES.md §2.2), shared
@@ -53,8 +52,8 @@ export function readZipformer2Meta(meta: OnnxMetadata, path: string): Zipformer2
 }
 
 /** Per-stream state shapes (batch 1), in input order, with the documented batch axes as fallback. */
-function stateShapes(m: Zipformer2Meta, featureDim: number): { dims: number[]; axis: number }[] {
-  const shapes: { dims: number[]; axis: number }[] = [];
+function stateShapes(m: Zipformer2Meta, featureDim: number): StateShape[] {
+  const shapes: StateShape[] = [];
   m.numEncoderLayers.forEach((layers, i) => {
     const keyDim = m.queryHeadDims[i] * m.numHeads[i];
     const valueDim = m.valueHeadDims[i] * m.numHeads[i];
@@ -62,17 +61,17 @@ function stateShapes(m: Zipformer2Meta, featureDim: number): { dims: number[]; a
     const conv = Math.floor(m.cnnModuleKernels[i] / 2);
     for (let j = 0; j < layers; j++) {
       shapes.push(
-        { dims: [left, 1, keyDim], axis: 1 },
-        { dims: [1, 1, left, (3 * m.encoderDims[i]) / 4], axis: 1 },
-        { dims: [left, 1, valueDim], axis: 1 },
-        { dims: [left, 1, valueDim], axis: 1 },
-        { dims: [1, m.encoderDims[i], conv], axis: 0 },
-        { dims: [1, m.encoderDims[i], conv], axis: 0 },
+        { dims: [left, 1, keyDim], axis: 1, type: 'float32' },
+        { dims: [1, 1, left, (3 * m.encoderDims[i]) / 4], axis: 1, type: 'float32' },
+        { dims: [left, 1, valueDim], axis: 1, type: 'float32' },
+        { dims: [left, 1, valueDim], axis: 1, type: 'float32' },
+        { dims: [1, m.encoderDims[i], conv], axis: 0, type: 'float32' },
+        { dims: [1, m.encoderDims[i], conv], axis: 0, type: 'float32' },
       );
     }
   });
   const embed = Math.floor((Math.floor((featureDim - 1) / 2) - 1) / 2);
-  shapes.push({ dims: [1, 128, 3, embed], axis: 0 }, { dims: [1], axis: 0 });
+  shapes.push({ dims: [1, 128, 3, embed], axis: 0, type: 'float32' }, { dims: [1], axis: 0, type: 'int64' });
   return shapes;
 }
 
@@ -86,18 +85,6 @@ export function zipformer2Layout(session: CreatedSession, m: Zipformer2Meta, fir
   const numStates = STATES_PER_LAYER * numLayers + 2;
   requireCount(inputs, 1 + numStates, 'inputs (x, 6 states per layer, embed_states, processed_lens)', path);
   requireCount(outputs, 1 + numStates, `outputs (${firstOutput} and one per state)`, path);
-  const batchSymbol = symbolAt(inputs[0], 0);
-  const specs = stateShapes(m, featureDimOf(inputs[0])).map((shape, i): StateSpec => {
-    const input = inputs[i + 1];
-    const spec: StateSpec = {
-      inputName: input.name,
-      outputName: outputs[i + 1].name,
-      dims: shape.dims,
-      batchAxis: batchAxisOf(input, batchSymbol, shape.axis),
-      type: stateTypeOf(input, i === numStates - 1 ? 'int64' : 'float32', path),
-    };
-    checkStateShape(spec, input, path);
-    return spec;
-  });
+  const specs = statesAfterFirst(inputs, outputs, stateShapes(m, featureDimOf(inputs[0])), path);
   return framesFirstLayout(session, specs, { T: m.T, shift: m.decodeChunkLen }, path);
 }
