@@ -56,6 +56,9 @@ if (hook) {
   try { hook.start(); hook.stop(); out({ ok: true }); } catch (e) { out({ ok: false, reason: 'the key hook did not start: ' + e.message }); }
 }`;
 
+/** libuiohook's own report that the hook cannot start (it then aborts or hangs, see #runProbe). */
+const FATAL_HOOK_ERROR = /XOpenDisplay failure/;
+
 // Generous: a false "unavailable" lasts until restart, and a loaded machine starts Node slowly.
 const DEFAULT_PROBE_TIMEOUT_MS = 60_000;
 
@@ -176,8 +179,15 @@ export class GlobalKeyHook implements KeyHook {
     this.#probeChild = child;
     let stdout = '';
     let stderr = '';
+    let fatal: string | undefined;
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      // libuiohook reports a display it cannot open, then aborts — or, in about a third of runs,
+      // hangs in its other thread: the first report is the answer, the process is not waited for.
+      fatal ??= stderr.split('\n').find((l) => FATAL_HOOK_ERROR.test(l));
+      if (fatal) child.kill('SIGKILL');
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), this.#probeTimeoutMs);
     const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
       child.once('error', (error) => resolve({ code: null, signal: null, error }));
@@ -196,6 +206,7 @@ export class GlobalKeyHook implements KeyHook {
         // Not the probe's answer; fall through to the exit status.
       }
     }
+    if (fatal) return unavailable(`the key hook did not start: ${fatal.trim()}`);
     if (exit.signal === 'SIGKILL') return unavailable(`the key hook probe did not answer within ${this.#probeTimeoutMs} ms`);
     const detail = stderr.trim().split('\n').filter(Boolean).at(-1) ?? `exit ${exit.code ?? exit.signal}`;
     return unavailable(`the key hook did not start: ${detail}`);
