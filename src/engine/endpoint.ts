@@ -8,11 +8,11 @@ export const DEFAULT_ENDPOINT_CONFIG: EndpointConfig = {
   rule3: { mustContainNonSilence: false, minTrailingSilence: 0, minUtteranceLength: 20 },
 };
 
-// Feature frame shift; sherpa-onnx hard-codes 10 ms and an output subsampling of 4.
-const FRAME_SHIFT_S = 0.01;
-export const OUTPUT_SUBSAMPLING = 4;
-
 const f32 = Math.fround;
+
+// Feature frame shift, as a float32; sherpa-onnx hard-codes 10 ms and an output subsampling of 4.
+const FRAME_SHIFT_S = f32(0.01);
+export const OUTPUT_SUBSAMPLING = 4;
 
 function ruleFires(rule: EndpointRule, trailingSilence: number, utteranceLength: number): boolean {
   const containsNonSilence = utteranceLength > trailingSilence;
@@ -23,16 +23,20 @@ function ruleFires(rule: EndpointRule, trailingSilence: number, utteranceLength:
   );
 }
 
+function anyRuleFires(config: EndpointConfig, processedFrames: number, trailingSilenceFrames: number): boolean {
+  if (!config.enabled) return false;
+  const utteranceLength = f32(processedFrames * FRAME_SHIFT_S);
+  const trailingSilence = f32(trailingSilenceFrames * FRAME_SHIFT_S);
+  return [config.rule1, config.rule2, config.rule3].some((rule) => ruleFires(rule, trailingSilence, utteranceLength));
+}
+
 /**
  * True if any rule fires. `processedFrames`: feature frames decoded in this segment;
  * `trailingBlanks`: blank encoder frames at its end. float32 arithmetic, as in sherpa-onnx, so
  * a boundary like 1.2 s decides the same way.
  */
 export function isEndpoint(config: EndpointConfig, processedFrames: number, trailingBlanks: number): boolean {
-  if (!config.enabled) return false;
-  const utteranceLength = f32(processedFrames * f32(FRAME_SHIFT_S));
-  const trailingSilence = f32(trailingBlanks * OUTPUT_SUBSAMPLING * f32(FRAME_SHIFT_S));
-  return [config.rule1, config.rule2, config.rule3].some((rule) => ruleFires(rule, trailingSilence, utteranceLength));
+  return anyRuleFires(config, processedFrames, trailingBlanks * OUTPUT_SUBSAMPLING);
 }
 
 /**
@@ -40,9 +44,5 @@ export function isEndpoint(config: EndpointConfig, processedFrames: number, trai
  * Paraformer counts it: the frames decoded since the start of the last chunk that emitted a token.
  */
 export function isEndpointInFrames(config: EndpointConfig, processedFrames: number, trailingSilenceFrames: number): boolean {
-  if (!config.enabled) return false;
-  const shift = f32(FRAME_SHIFT_S);
-  const utteranceLength = f32(processedFrames * shift);
-  const trailingSilence = f32(trailingSilenceFrames * shift);
-  return [config.rule1, config.rule2, config.rule3].some((rule) => ruleFires(rule, trailingSilence, utteranceLength));
+  return anyRuleFires(config, processedFrames, trailingSilenceFrames);
 }

@@ -55,11 +55,17 @@ if [ ! -f "$dst/fsdd-train.tar.xz" ]; then
 fi
 
 # 4. Text sources of textgen.py (Debian's fortunes and wamerican), so that the transcripts,
-#    and with them the held-out split, are the same as here.
+#    and with them the held-out split, are the same as here; and wordnet-base's data files for
+#    synth.py --texts wordnet. A pack made before WordNet was added is made again.
+[ -f "$dst/text.tar.xz" ] && ! tar tJf "$dst/text.tar.xz" | grep -q wordnet/data.noun &&
+  rm "$dst/text.tar.xz"
 if [ ! -f "$dst/text.tar.xz" ]; then
+  ls /usr/share/wordnet/data.noun > /dev/null ||
+    { echo "no /usr/share/wordnet: apt-get install wordnet-base"; exit 1; }
   find /usr/share/games/fortunes -maxdepth 1 -type f ! -name '*.dat' ! -name '*.u8' \
     -printf 'usr/share/games/fortunes/%f\n' | sort > /tmp/earshot-text-list
   echo usr/share/dict/american-english >> /tmp/earshot-text-list
+  printf 'usr/share/wordnet/data.%s\n' noun verb adj adv >> /tmp/earshot-text-list
   tar cf - -C / -T /tmp/earshot-text-list | xz -6 > "$dst/text.tar.xz.tmp"
   mv "$dst/text.tar.xz.tmp" "$dst/text.tar.xz"
 fi

@@ -115,7 +115,11 @@ synth() {  # name procs args...
 warp=(); command -v sox > /dev/null && warp=(--fsdd-warp 300)
 synth plain "$p1" --no-augment --voice-seed 77 --max-utts "$UTTS_A" & j1=$!
 synth clean "$p2" --clean-prob 0.9 --voice-seed 99 --max-utts "$UTTS_B" --no-eval --min-level 0.005 & j2=$!
-synth aug "$p3" --max-utts "$UTTS_C" --no-eval --min-level 0.005 "${warp[@]}" & j3=$!
+# The transducer's third set speaks WordNet's example sentences instead (training/README.md,
+# "Thirteenth session": new text, not more voices, is what held-out sentences need).
+if [ "$RNNT" = 1 ]; then third=(--texts wordnet --clean-prob 0.5 --fsdd-copies 0 --fsdd-seqs 0)
+else third=("${warp[@]}"); fi
+synth aug "$p3" --max-utts "$UTTS_C" --no-eval --min-level 0.005 "${third[@]}" & j3=$!
 wait "$j1" "$j2" "$j3"  # a bare `wait` would also wait for the tee of `exec > >(...)`
 for n in plain clean aug; do echo "--- $n"; cat "$WORK/synth-$n.log"; done > "$OUT/synth.log"
 ls "$WORK"/plain/shard_000.json > /dev/null || { echo "no training data"; exit 5; }

@@ -101,7 +101,7 @@ export async function loadParaformerModel(files: ModelFiles, options: SessionFac
     sessions[0] = encoder;
     const decoder = createArraySession(dec, decPath);
     sessions[1] = decoder;
-    return new OrtParaformer(encoder, decoder, m, {
+    return ortParaformer(encoder, decoder, m, {
       tokensPath: files.tokens,
       provider: enc.provider,
       binding: enc.binding.kind,
@@ -125,82 +125,63 @@ interface Info {
 }
 
 /** The two sessions, fed by position as sherpa-onnx feeds them; lengths are int32 as it passes them. */
-class OrtParaformer implements ParaformerModel {
-  readonly kind = 'paraformer';
-  readonly family = FAMILY;
-  readonly featureDim = FBANK_DIM;
-  readonly vocabSize: number;
-  readonly lfrWindowSize: number;
-  readonly lfrWindowShift: number;
-  readonly negMean: Float32Array;
-  readonly invStddev: Float32Array;
-  readonly encoderOutputSize: number;
-  readonly decoderNumBlocks: number;
-  readonly decoderKernelSize: number;
-  readonly tokensPath: string;
-  readonly provider: string;
-  readonly binding: EncoderBindingName;
-  readonly encoderSupportsBatch: boolean;
+function ortParaformer(encoder: ArraySession, decoder: ArraySession, m: ParaformerMeta, info: Info): ParaformerModel {
+  const dim = m.encoder_output_size;
+  const cacheDims = [1, dim, m.decoder_kernel_size - 1];
+  const cacheSize = dim * (m.decoder_kernel_size - 1);
+  return {
+    kind: 'paraformer',
+    family: FAMILY,
+    featureDim: FBANK_DIM,
+    vocabSize: m.vocab_size,
+    lfrWindowSize: m.lfr_window_size,
+    lfrWindowShift: m.lfr_window_shift,
+    negMean: m.negMean,
+    invStddev: m.invStddev,
+    encoderOutputSize: dim,
+    decoderNumBlocks: m.decoder_num_blocks,
+    decoderKernelSize: m.decoder_kernel_size,
+    tokensPath: info.tokensPath,
+    provider: info.provider,
+    binding: info.binding,
+    encoderSupportsBatch: info.encoderSupportsBatch,
 
-  constructor(
-    private readonly encoder: ArraySession,
-    private readonly decoder: ArraySession,
-    m: ParaformerMeta,
-    private readonly info: Info,
-  ) {
-    this.vocabSize = m.vocab_size;
-    this.lfrWindowSize = m.lfr_window_size;
-    this.lfrWindowShift = m.lfr_window_shift;
-    this.negMean = m.negMean;
-    this.invStddev = m.invStddev;
-    this.encoderOutputSize = m.encoder_output_size;
-    this.decoderNumBlocks = m.decoder_num_blocks;
-    this.decoderKernelSize = m.decoder_kernel_size;
-    this.tokensPath = info.tokensPath;
-    this.provider = info.provider;
-    this.binding = info.binding;
-    this.encoderSupportsBatch = info.encoderSupportsBatch;
-  }
+    async runEncoder(features: Float32Array, n: number, frames: number): Promise<ParaformerEncoderResult> {
+      const lengths = new Int32Array(n).fill(frames);
+      const [enc, encLen, alphas] = await encoder.run([
+        [features, [n, frames, features.length / (n * frames)]],
+        [lengths, [n]],
+      ]);
+      if (!(enc instanceof Float32Array) || enc.length !== n * frames * dim || !(alphas instanceof Float32Array) || alphas.length !== n * frames || encLen.length !== n) {
+        throw new AsrError(
+          ErrorCode.ModelInvalid,
+          `${info.encPath}: for ${n}×${frames} frames it returned ${enc.length} enc values (expected ${n * frames * dim}: encoder_output_size ${dim}), ${alphas.length} alphas, ${encLen.length} lengths`,
+        );
+      }
+      return { enc, encLen, alphas, frames };
+    },
 
-  async runEncoder(features: Float32Array, n: number, frames: number): Promise<ParaformerEncoderResult> {
-    const lengths = new Int32Array(n).fill(frames);
-    const [enc, encLen, alphas] = await this.encoder.run([
-      [features, [n, frames, features.length / (n * frames)]],
-      [lengths, [n]],
-    ]);
-    const dim = this.encoderOutputSize;
-    if (!(enc instanceof Float32Array) || enc.length !== n * frames * dim || !(alphas instanceof Float32Array) || alphas.length !== n * frames || encLen.length !== n) {
-      throw new AsrError(
-        ErrorCode.ModelInvalid,
-        `${this.info.encPath}: for ${n}×${frames} frames it returned ${enc.length} enc values (expected ${n * frames * dim}: encoder_output_size ${dim}), ${alphas.length} alphas, ${encLen.length} lengths`,
-      );
+    async runDecoder(enc: Float32Array, encLen: StateData, embeddings: Float32Array, count: number, caches: readonly Float32Array[]) {
+      const out = await decoder.run([
+        [enc, [1, enc.length / dim, dim]],
+        [encLen, [1]],
+        [embeddings, [1, count, dim]],
+        [Int32Array.of(count), [1]],
+        ...caches.map((c): [StateData, number[]] => [c, cacheDims]),
+      ]);
+      const ids = out[1];
+      const next = out.slice(2);
+      if (ids.length !== count || next.some((c) => !(c instanceof Float32Array) || c.length !== cacheSize)) {
+        throw new AsrError(
+          ErrorCode.ModelInvalid,
+          `${info.decPath}: for ${count} embeddings it returned ${ids.length} sample_ids and caches of [${next.map((c) => c.length).join(', ')}] values (expected ${cacheSize}: encoder_output_size × (decoder_kernel_size − 1))`,
+        );
+      }
+      return { tokens: Array.from(ids, Number), caches: next as Float32Array[] };
+    },
+
+    async dispose(): Promise<void> {
+      await Promise.all([encoder.release(), decoder.release()]);
     }
-    return { enc, encLen, alphas, frames };
-  }
-
-  async runDecoder(enc: Float32Array, encLen: StateData, embeddings: Float32Array, count: number, caches: readonly Float32Array[]) {
-    const dim = this.encoderOutputSize;
-    const cacheDims = [1, dim, this.decoderKernelSize - 1];
-    const out = await this.decoder.run([
-      [enc, [1, enc.length / dim, dim]],
-      [encLen, [1]],
-      [embeddings, [1, count, dim]],
-      [Int32Array.of(count), [1]],
-      ...caches.map((c): [StateData, number[]] => [c, cacheDims]),
-    ]);
-    const ids = out[1];
-    const next = out.slice(2);
-    const cacheSize = dim * (this.decoderKernelSize - 1);
-    if (ids.length !== count || next.some((c) => !(c instanceof Float32Array) || c.length !== cacheSize)) {
-      throw new AsrError(
-        ErrorCode.ModelInvalid,
-        `${this.info.decPath}: for ${count} embeddings it returned ${ids.length} sample_ids and caches of [${next.map((c) => c.length).join(', ')}] values (expected ${cacheSize}: encoder_output_size × (decoder_kernel_size − 1))`,
-      );
-    }
-    return { tokens: Array.from(ids, Number), caches: next as Float32Array[] };
-  }
-
-  async dispose(): Promise<void> {
-    await Promise.all([this.encoder.release(), this.decoder.release()]);
-  }
+  };
 }
