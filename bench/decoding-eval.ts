@@ -51,7 +51,7 @@ const audioSeconds = clips.reduce((s, c) => s + c.samples.length / c.sampleRate,
 const beam = Number(args.beam);
 const repeats = Number(args.repeats);
 
-// A folder without lm.json (e.g. a transducer, whose prediction network is its LM) gets no LM row.
+// A folder without lm.json gets no LM row unless --lm names one.
 const hasLm = args.lm !== undefined || existsSync(join(args.model, LM_CONFIG_FILE));
 const methods: [string, Partial<EngineRecognizerConfigInput>][] = [
   ['greedy_search', { decodingMethod: 'greedy_search' }],
@@ -61,10 +61,10 @@ if (hasLm) {
   methods.push(
     args.lm
       ? [
-          `prefix beam ${beam} + ${args.lm} (scale ${args.scale}, bonus ${args.bonus})`,
+          `beam ${beam} + ${args.lm} (scale ${args.scale}, bonus ${args.bonus})`,
           { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: { model: resolve(args.lm), scale: Number(args.scale), tokenBonus: Number(args.bonus) } },
         ]
-      : [`prefix beam ${beam} + lm.json`, { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: 'auto' }],
+      : [`beam ${beam} + lm.json`, { decodingMethod: 'modified_beam_search', maxActivePaths: beam, lm: 'auto' }],
   );
 }
 

@@ -4,6 +4,7 @@ import { CtcGreedyDecoder } from './decoder/ctc-greedy-decoder.ts';
 import { CtcPrefixBeamSearchDecoder } from './decoder/ctc-prefix-beam-search-decoder.ts';
 import { HotwordGraph } from './decoder/hotword-graph.ts';
 import { ModifiedBeamSearchDecoder } from './decoder/modified-beam-search-decoder.ts';
+import type { LmFusion } from './lm/lm-fusion.ts';
 import type { SearchDecoder } from './decoder/search-decoder.ts';
 import { SymbolTable } from './decoder/symbol-table.ts';
 import { TransducerGreedyDecoder } from './decoder/transducer-greedy-decoder.ts';
@@ -55,23 +56,20 @@ async function searchFor(model: EncoderModel, symbols: SymbolTable, config: Engi
       throw new AsrError(ErrorCode.ModelInvalid, `${model.tokensPath} has no blank symbol (<blk>, <eps> or <blank>)`);
     }
     if (config.decodingMethod === 'greedy_search') return new CtcGreedyDecoder(blank) as SearchDecoder<unknown>;
-    const lm = await resolveLanguageModel(config.lm, config.modelDir);
-    const fusion = lm && {
-      lm: await readArpaFile(lm.model, (w) => symbols.idOf(w), model.vocabSize),
-      scale: lm.scale,
-      tokenBonus: lm.tokenBonus,
-    };
-    return new CtcPrefixBeamSearchDecoder(blank, config.maxActivePaths, fusion) as SearchDecoder<unknown>;
-  }
-  if (typeof config.lm === 'object') {
-    throw new AsrError(ErrorCode.InvalidConfig, `a language model needs a CTC model; ${model.family} decodes without one`);
+    return new CtcPrefixBeamSearchDecoder(blank, config.maxActivePaths, await lmFusion(model, symbols, config)) as SearchDecoder<unknown>;
   }
   const options = { blankPenalty: config.blankPenalty, unkId: symbols.idOf('<unk>') ?? -1 };
   return (
     config.decodingMethod === 'modified_beam_search'
-      ? new ModifiedBeamSearchDecoder(model, config.maxActivePaths, options)
+      ? new ModifiedBeamSearchDecoder(model, config.maxActivePaths, options, await lmFusion(model, symbols, config))
       : new TransducerGreedyDecoder(model, options)
   ) as SearchDecoder<unknown>;
+}
+
+/** The LM a beam search fuses in (the folder's lm.json unless configured), over the model's tokens. */
+async function lmFusion(model: EncoderModel, symbols: SymbolTable, config: EngineRecognizerConfig): Promise<LmFusion | null> {
+  const lm = await resolveLanguageModel(config.lm, config.modelDir);
+  return lm && { lm: await readArpaFile(lm.model, (w) => symbols.idOf(w), model.vocabSize), scale: lm.scale, tokenBonus: lm.tokenBonus };
 }
 
 /** sherpa-onnx's OnlineRecognizer over our ORT model families; one batched encoder call per decodeStreams. */

@@ -20,7 +20,7 @@ export interface EndpointConfig {
 
 export type DecodingMethod = 'greedy_search' | 'modified_beam_search';
 
-/** A token-level n-gram LM fused into CTC prefix beam search (modified_beam_search on CTC models). */
+/** A token-level n-gram LM fused into beam search: CTC prefix beam search, or a transducer's modified beam search. */
 export interface LanguageModelConfig {
   /** ARPA file whose words are the model's tokens; a relative path is inside the model folder. */
   model: string;
@@ -41,8 +41,8 @@ export interface OnlineRecognizerConfig {
   /** Beam for modified_beam_search (on CTC models: prefix beam search). */
   maxActivePaths: number;
   /**
-   * LM for modified_beam_search on CTC models: 'auto' (default) uses the model folder's lm.json
-   * when it has one; 'none' decodes without.
+   * LM for modified_beam_search (CTC and transducer models): 'auto' (default) uses the model
+   * folder's lm.json when it has one; 'none' decodes without.
    */
   lm: LanguageModelConfig | 'auto' | 'none';
   endpoint: EndpointConfig;

@@ -1,14 +1,7 @@
-import type { NgramLm } from '../lm/ngram-lm.ts';
+import type { LmFusion } from '../lm/lm-fusion.ts';
 import type { HotwordGraph, HotwordNode } from './hotword-graph.ts';
 import { argmax, logAdd } from './log-prob-math.ts';
 import type { DecodedPath, SearchDecoder } from './search-decoder.ts';
-
-/** Shallow fusion: each emitted token adds `scale · ln P_lm(token | history) + tokenBonus`. */
-export interface CtcLmFusion {
-  lm: NgramLm;
-  scale: number;
-  tokenBonus: number;
-}
 
 /** One token sequence of the search; its parents are its prefixes. */
 interface Prefix {
@@ -58,7 +51,7 @@ export class CtcPrefixBeamSearchDecoder implements SearchDecoder<CtcPrefixBeamSt
   constructor(
     private readonly blankId: number,
     private readonly beam: number,
-    private readonly fusion: CtcLmFusion | null,
+    private readonly fusion: LmFusion | null,
   ) {}
 
   initial(hotwords?: HotwordGraph): CtcPrefixBeamState {

@@ -1,7 +1,7 @@
 import type { HotwordNode } from './hotword-graph.ts';
 import { logAdd } from './log-prob-math.ts';
 
-/** One beam-search path (sherpa-onnx's Hypothesis, acoustic score only). */
+/** One beam-search path (sherpa-onnx's Hypothesis; logProb includes LM and hotword bonuses). */
 export interface Hypothesis {
   /** Context followed by emitted tokens. */
   ys: number[];
@@ -14,10 +14,12 @@ export interface Hypothesis {
   decoderOut: Float32Array | null;
   /** Where the path stands in the stream's hotword graph (null without hotwords); its bonuses are in logProb. */
   hot: HotwordNode | null;
+  /** The fused LM's state after the emitted tokens (0 without an LM). */
+  lmState: number;
 }
 
-export function hypothesis(ys: number[], logProb: number, hot: HotwordNode | null = null): Hypothesis {
-  return { ys, key: ys.join('-'), logProb, frames: [], trailingBlanks: 0, decoderOut: null, hot };
+export function hypothesis(ys: number[], logProb: number, hot: HotwordNode | null = null, lmState = 0): Hypothesis {
+  return { ys, key: ys.join('-'), logProb, frames: [], trailingBlanks: 0, decoderOut: null, hot, lmState };
 }
 
 /** Paths keyed by token sequence; adding an existing sequence merges the scores with log-add. */
@@ -40,13 +42,14 @@ export class Hypotheses {
 
   /**
    * Highest log-prob per ys length (context included), first one on a tie; the bonus of a hotword
-   * a path has only partly spelled does not count (sherpa-onnx's finalize).
+   * a path has only partly spelled does not count (sherpa-onnx's finalize); `endScore` adds
+   * what ending the sentence there is worth (the LM's end-of-sentence term).
    */
-  mostProbable(): Hypothesis {
+  mostProbable(endScore?: (h: Hypothesis) => number): Hypothesis {
     let best: Hypothesis | undefined;
     let bestScore = -Infinity;
     for (const h of this.byKey.values()) {
-      const score = (h.logProb - (h.hot?.carried ?? 0)) / h.ys.length;
+      const score = (h.logProb - (h.hot?.carried ?? 0) + (endScore?.(h) ?? 0)) / h.ys.length;
       if (best === undefined || score > bestScore) {
         best = h;
         bestScore = score;

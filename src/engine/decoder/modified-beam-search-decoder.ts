@@ -1,3 +1,4 @@
+import type { LmFusion } from '../lm/lm-fusion.ts';
 import type { TransducerModel } from '../model/streaming-model.ts';
 import type { HotwordGraph } from './hotword-graph.ts';
 import { type Hypothesis, Hypotheses, hypothesis } from './hypothesis.ts';
@@ -14,6 +15,8 @@ export interface BeamSearchState {
 /**
  * Modified beam search, max one symbol per frame (../shared/MODEL_INTERFACES.md §2.7): per frame,
  * all streams' paths go through ONE decoder call (only paths with a new context) and ONE joiner call.
+ * With an LM fused in (Earshot's addition; sherpa-onnx fuses only RNN LMs here), every non-blank
+ * extension is ranked with its LM bonus, as icefall's shallow fusion does.
  */
 export class ModifiedBeamSearchDecoder implements SearchDecoder<BeamSearchState> {
   readonly usesHotwords = true;
@@ -21,11 +24,12 @@ export class ModifiedBeamSearchDecoder implements SearchDecoder<BeamSearchState>
     private readonly model: TransducerModel,
     private readonly maxActivePaths: number,
     private readonly options: TransducerSearchOptions,
+    private readonly fusion: LmFusion | null = null,
   ) {}
 
   initial(hotwords?: HotwordGraph): BeamSearchState {
     const hyps = new Hypotheses();
-    hyps.add(hypothesis(initialContext(this.model.contextSize), 0, hotwords?.root ?? null));
+    hyps.add(hypothesis(initialContext(this.model.contextSize), 0, hotwords?.root ?? null, this.fusion?.lm.startState ?? 0));
     return { hyps, hotwords: hotwords ?? null, frameOffset: 0 };
   }
 
@@ -59,6 +63,7 @@ export class ModifiedBeamSearchDecoder implements SearchDecoder<BeamSearchState>
         // float32 like sherpa-onnx: the path score is rounded before it is added.
         const logProb = Math.fround(prev[i].logProb);
         for (let k = row; k < row + vocab; k++) scores[k] = scores[k] + logProb;
+        if (this.fusion) this.addLmBonus(scores, row, prev[i].lmState);
       }
       states.forEach((s, b) => {
         const start = splits[b];
@@ -79,6 +84,7 @@ export class ModifiedBeamSearchDecoder implements SearchDecoder<BeamSearchState>
               trailingBlanks: 0,
               decoderOut: null,
               hot: hot?.next ?? null,
+              lmState: this.fusion ? this.fusion.lm.score(parent.lmState, token).next : 0,
             });
           } else {
             next.add({ ...parent, logProb, trailingBlanks: parent.trailingBlanks + 1 });
@@ -88,6 +94,15 @@ export class ModifiedBeamSearchDecoder implements SearchDecoder<BeamSearchState>
       });
     }
     for (const s of states) s.frameOffset += frames;
+  }
+
+  /** Adds each non-blank token's LM bonus to one path's row of candidate scores. */
+  private addLmBonus(scores: Float32Array, row: number, lmState: number): void {
+    const { lm, scale, tokenBonus } = this.fusion as LmFusion;
+    const unk = this.options.unkId;
+    for (let k = 1; k < this.model.vocabSize; k++) {
+      if (k !== unk) scores[row + k] += scale * lm.score(lmState, k).logProb + tokenBonus;
+    }
   }
 
   /** One decoder call for every path whose context changed since its decoder_out was computed. */
@@ -101,8 +116,10 @@ export class ModifiedBeamSearchDecoder implements SearchDecoder<BeamSearchState>
     missing.forEach((h, i) => (h.decoderOut = out.slice(i * dim, (i + 1) * dim)));
   }
 
-  best(s: BeamSearchState): DecodedPath {
-    const h = s.hyps.mostProbable();
+  /** As CTC prefix beam search: the LM's end-of-sentence term counts once the segment is final. */
+  best(s: BeamSearchState, final = true): DecodedPath {
+    const fusion = this.fusion;
+    const h = s.hyps.mostProbable(final && fusion ? (p) => fusion.scale * fusion.lm.endLogProb(p.lmState) : undefined);
     return { tokens: h.ys.slice(this.model.contextSize), frames: [...h.frames], trailingBlanks: h.trailingBlanks };
   }
 
@@ -116,7 +133,7 @@ export class ModifiedBeamSearchDecoder implements SearchDecoder<BeamSearchState>
   }
 
   segmentHasTokens(s: BeamSearchState): boolean {
-    return s.hyps.mostProbable().ys.length > this.model.contextSize;
+    return this.best(s).tokens.length > 0;
   }
 }
 

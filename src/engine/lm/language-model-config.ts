@@ -6,7 +6,7 @@ import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import type { LanguageModelConfig } from '../recognizer-api.ts';
 
 /**
- * A model folder may ship a token n-gram LM for CTC prefix beam search, described by this file:
+ * A model folder may ship a token n-gram LM for beam search (CTC or transducer), described by this file:
  * `{"model": "lm.arpa", "scale": 0.5, "tokenBonus": 1}` — the weights measured with that LM and
  * that acoustic model (training/lm_probe.py), the ARPA path relative to the folder.
  */
