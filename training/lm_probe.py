@@ -31,6 +31,7 @@ sys.path.insert(0, HERE)
 import audio  # noqa: E402
 from earshot_model import EarshotCTC, ModelConfig, greedy_ids, pad_features  # noqa: E402
 from synth import HELDOUT_ESPEAK  # noqa: E402
+import textgen  # noqa: E402
 from textgen import DIGITS  # noqa: E402
 from train import load_eval, wer  # noqa: E402
 
@@ -187,6 +188,25 @@ def log_probs(model, rows):
     return out
 
 
+def lm_text_for(a):
+    """The LM's sentences: the training text less the dev sentences (make_dev), plus WordNet's."""
+    text = make_dev(a.data, a.work, a.seed)
+    if a.wordnet:
+        dev = {line.split("\t", 1)[1].strip() for line in open(os.path.join(a.work, "eval", "lmdev.tsv"))}
+        held = set(textgen.build_texts(1234)[1])  # synth.py's held-out split (its --seed)
+        text += [t for t in textgen.wordnet_sentences() if t not in dev and t not in held]
+    return text
+
+
+def write_lm(text, sp, order, folder, lm=None):
+    lm = lm or PieceNgram([sp.encode(t) for t in text], order, sp.get_piece_size())
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"lm-{order}.arpa")
+    sizes = lm.write_arpa(path, [sp.id_to_piece(i) for i in range(sp.get_piece_size())])
+    print(f"{path}: {len(text):,} sentences, {os.path.getsize(path):,} bytes, n-grams per order {sizes}",
+          flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--exp", required=True, help="train.py folder: ckpt.pt + bpe.model (or only "
@@ -200,7 +220,17 @@ def main():
     ap.add_argument("--orders", default="8")
     ap.add_argument("--seed", type=int, default=99)
     ap.add_argument("--write-arpa", default="", help="folder: also write each LM as lm-ORDER.arpa")
+    ap.add_argument("--wordnet", action="store_true",
+                    help="add WordNet's example sentences (textgen.wordnet_sentences) to the LM text, "
+                         "less the held-out split and the dev sentences")
+    ap.add_argument("--arpa-only", action="store_true",
+                    help="with --write-arpa: write the LMs and stop (no acoustic model, no search)")
     a = ap.parse_args()
+    if a.arpa_only:
+        sp = spm.SentencePieceProcessor(model_file=os.path.join(a.exp, "bpe.model"))
+        for order in [int(o) for o in a.orders.split(",")]:
+            write_lm(lm_text_for(a), sp, order, a.write_arpa)
+        return
     torch.set_num_threads(1)
     if a.ctc_onnx:
         from onnx_import import load_ctc_onnx
@@ -213,7 +243,7 @@ def main():
         model.eval()
     sp = spm.SentencePieceProcessor(model_file=os.path.join(a.exp, "bpe.model"))
     blank = model.cfg.vocab_size
-    lm_text = make_dev(a.data, a.work, a.seed)
+    lm_text = lm_text_for(a)
     make_word_dev(a.data, a.work, a.seed)
     dev, test = load_eval(a.work, "lmdev", DEV_SIZE), load_eval(a.data, "espeak_heldout", 300)
     dlp, tlp = log_probs(model, dev), log_probs(model, test)
@@ -225,10 +255,7 @@ def main():
     for order in [int(o) for o in a.orders.split(",")]:
         lm = PieceNgram(pieces, order, blank)
         if a.write_arpa:
-            os.makedirs(a.write_arpa, exist_ok=True)
-            path = os.path.join(a.write_arpa, f"lm-{order}.arpa")
-            sizes = lm.write_arpa(path, [sp.id_to_piece(i) for i in range(blank)])
-            print(f"{path}: {os.path.getsize(path):,} bytes, n-grams per order {sizes}", flush=True)
+            write_lm(lm_text, sp, order, a.write_arpa, lm)
         for beam in [int(b) for b in a.beams.split(",")]:
             decode = lambda lps, al, be: [
                 sp.decode(prefix_beam_search(l, blank, lm, al, be, beam=beam)) for l in lps]
