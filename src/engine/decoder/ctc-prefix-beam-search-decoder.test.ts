@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { END_AFTER_B_ARPA } from '../../../test-support/fixtures/end-after-b-arpa.ts';
 import { trainingPython } from '../../../test-support/training-python.ts';
 import { parseArpa, readArpaFile } from '../lm/arpa-reader.ts';
 import { CtcGreedyDecoder } from './ctc-greedy-decoder.ts';
@@ -183,13 +184,7 @@ describe('CtcPrefixBeamSearchDecoder: the LM end of sentence counts only once a 
   it('a partial keeps the acoustically better path; the final takes the one the LM lets end', async () => {
     // Tokens a=0, b=1, blank=2. The LM: either token is fine to say, but a sentence may end
     // only after b.
-    const arpa = [
-      '\\data\\', 'ngram 1=4', 'ngram 2=4', '',
-      '\\1-grams:', '-1\t</s>', '-99\t<s>\t0', '-0.3\ta\t0', '-0.3\tb\t0', '',
-      '\\2-grams:', '-0.3\t<s> a', '-0.3\t<s> b', '-6\ta </s>', '-0.1\tb </s>', '',
-      '\\end\\', '',
-    ].join('\n');
-    const lm = parseArpa(arpa, (w) => ({ a: 0, b: 1 })[w], 2);
+    const lm = parseArpa(END_AFTER_B_ARPA, (w) => ({ a: 0, b: 1 })[w], 2);
     const d = new CtcPrefixBeamSearchDecoder(2, 4, { lm, scale: 0.5, tokenBonus: 0 });
     const s = d.initial();
     await d.decode(logRows([[0.55, 0.44, 0.01], [0.01, 0.01, 0.98]]), 2, 3, [s]);

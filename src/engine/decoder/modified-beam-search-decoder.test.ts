@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { END_AFTER_B_ARPA } from '../../../test-support/fixtures/end-after-b-arpa.ts';
 import { parseArpa } from '../lm/arpa-reader.ts';
 import type { TransducerModel } from '../model/streaming-model.ts';
 import { ModifiedBeamSearchDecoder } from './modified-beam-search-decoder.ts';
@@ -26,14 +27,6 @@ function scriptedModel(): TransducerModel {
     runJoiner: async (encoderOut: Float32Array) => encoderOut.map(Math.log),
   };
 }
-
-/** A bigram LM: either token may start a sentence; one may end only after b. */
-const ARPA = [
-  '\\data\\', 'ngram 1=4', 'ngram 2=4', '',
-  '\\1-grams:', '-1\t</s>', '-99\t<s>\t0', '-0.3\ta\t0', '-0.3\tb\t0', '',
-  '\\2-grams:', '-0.3\t<s> a', '-0.3\t<s> b', '-6\ta </s>', '-0.1\tb </s>', '',
-  '\\end\\', '',
-].join('\n');
 
 /** A unigram LM under which b is 100 times likelier than a. */
 const PREFERS_B = ['\\data\\', 'ngram 1=4', '', '\\1-grams:', '-1\t</s>', '-99\t<s>', '-3\ta', '-1\tb', '', '\\end\\', ''].join('\n');
@@ -72,7 +65,7 @@ describe('ModifiedBeamSearchDecoder with a fused token n-gram LM', () => {
   });
 
   it('counts the end of sentence only once the segment is final, and restarts the LM on reset', async () => {
-    const lm = parseArpa(ARPA, (w) => TOKENS[w], VOCAB);
+    const lm = parseArpa(END_AFTER_B_ARPA, (w) => TOKENS[w], VOCAB);
     const search = new ModifiedBeamSearchDecoder(scriptedModel(), 4, options, { lm, scale: 0.5, tokenBonus: 0 });
     const s = await decode(search, frames);
     expect(search.best(s, false).tokens).toEqual([1]);
