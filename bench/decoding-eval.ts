@@ -6,6 +6,7 @@
  *
  *   npm run bench:decoding -- --list DATA/eval/espeak_heldout.tsv [--model DIR] [--beam 8] [--limit N] [--repeats 3]
  *                             [--lm FILE --scale S --bonus B]   (an LM other than lm.json's, for tuning)
+ *                             [--blank-penalty P]   (a transducer's blank penalty, every method)
  *
  * The list is training/synth.py's evaluation TSV (`WAV<TAB>reference` per line, WAV paths
  * relative to the folder above the list's own, or absolute), or `fsdd-test` / `jfk` (built from
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     lm: { type: 'string' },
     scale: { type: 'string', default: '0.5' },
     bonus: { type: 'string', default: '1' },
+    'blank-penalty': { type: 'string', default: '0' },
   },
 });
 if (!args.list) {
@@ -75,7 +77,7 @@ process.stdout.write(
 );
 // Every method decodes the whole list `repeats` times, the methods taking turns, and keeps its
 // least CPU time: a busy VM only ever adds time, and turns spread its bursts over all methods.
-const recognizers = await Promise.all(methods.map(([, config]) => createOnlineRecognizer({ modelDir: args.model, numThreads: 1, ...config })));
+const recognizers = await Promise.all(methods.map(([, config]) => createOnlineRecognizer({ modelDir: args.model, numThreads: 1, blankPenalty: Number(args['blank-penalty']), ...config })));
 const cpuSeconds = methods.map(() => Infinity);
 const transcripts: string[][] = [];
 for (const rec of recognizers) await engineDecode(rec, clips.slice(0, 8), { chunk: 1600, maxBatch: 8 }); // warm-up

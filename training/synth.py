@@ -158,10 +158,11 @@ def main():
     ap.add_argument("--espeak-path", default=os.environ.get(audio.ESPEAK_DATA_ENV, ""),
                     help="espeak-ng data folder (default: $%s, else the system one)"
                          % audio.ESPEAK_DATA_ENV)
-    ap.add_argument("--texts", choices=["default", "wordnet"], default="default",
+    ap.add_argument("--texts", choices=["default", "wordnet", "wordnet-definitions"], default="default",
                     help="wordnet: speak WordNet's example sentences (textgen.wordnet_sentences, "
-                         "Debian's wordnet-base) instead of the training texts; the held-out "
-                         "split is unchanged and none of its sentences is spoken")
+                         "Debian's wordnet-base) instead of the training texts; wordnet-definitions: "
+                         "its definitions (textgen.wordnet_definitions); the held-out split is "
+                         "unchanged and none of its sentences is spoken")
     ap.add_argument("--text-root", default="",
                     help="root holding usr/share/games/fortunes and usr/share/dict/ (default /)")
     a = ap.parse_args()
@@ -172,8 +173,9 @@ def main():
     os.makedirs(os.path.join(a.out, "eval"), exist_ok=True)
     r = random.Random(a.seed)
     train, held = textgen.build_texts(a.seed)
-    if a.texts == "wordnet":
-        train = [t for t in textgen.wordnet_sentences() if t not in set(held)]
+    if a.texts != "default":
+        source = textgen.wordnet_sentences if a.texts == "wordnet" else textgen.wordnet_definitions
+        train = [t for t in source() if t not in set(held)]
     if a.voice_seed is not None:
         r = random.Random(a.voice_seed)
     extra = [t for t in train if len(t.split()) >= 5 and r.random() < a.repeat_fortunes]

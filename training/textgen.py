@@ -110,19 +110,42 @@ def set_text_root(root):
     WORDNET_DIR = os.path.join(root, "usr/share/wordnet")
 
 
+def _wordnet_glosses():
+    """Each entry's gloss (the text after '|') in Debian's wordnet-base data files."""
+    for pos in ("noun", "verb", "adj", "adv"):
+        with open(os.path.join(WORDNET_DIR, "data." + pos), encoding="latin-1") as f:
+            for line in f:
+                if not line.startswith("  ") and "|" in line:  # not the licence header
+                    yield line.split("|", 1)[1]
+
+
 def wordnet_sentences():
     """The example sentences of WordNet's glosses (42,664 usable, 3-22 words): everyday English
     with 2x the fortunes' vocabulary, so that the model meets more words than it can memorize."""
     out = set()
-    for pos in ("noun", "verb", "adj", "adv"):
-        with open(os.path.join(WORDNET_DIR, "data." + pos), encoding="latin-1") as f:
-            for line in f:
-                if line.startswith("  ") or "|" not in line:
-                    continue  # the licence header; entries have a gloss after '|'
-                for quote in re.findall(r'"([^"]+)"', line.split("|", 1)[1]):
-                    n = normalize(quote)
-                    if n and 3 <= len(n.split()) <= 22:
-                        out.add(n)
+    for gloss in _wordnet_glosses():
+        for quote in re.findall(r'"([^"]+)"', gloss):
+            n = normalize(quote)
+            if n and 3 <= len(n.split()) <= 22:
+                out.add(n)
+    return sorted(out)
+
+
+def wordnet_definitions():
+    """The definitions in WordNet's glosses, one per ';'-separated clause, without the quoted
+    examples or parenthesized asides (85,613 usable, 4-22 words): definitional English with a
+    wide vocabulary. Only clauses whose every word is in wamerican are kept, so that Latin
+    taxonomy and ordinals written as "3rd" (which normalize would say "three rd") stay out."""
+    words = set(dict_words())
+    out = set()
+    for gloss in _wordnet_glosses():
+        for part in re.sub(r'"[^"]*"', "", gloss).split(";"):
+            part = re.sub(r"\([^)]*\)", "", part)
+            if re.search(r"\d[a-z]", part, re.I):
+                continue
+            n = normalize(part)
+            if n and 4 <= len(n.split()) <= 22 and all(w in words for w in n.split()):
+                out.add(n)
     return sorted(out)
 
 
