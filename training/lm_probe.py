@@ -192,6 +192,7 @@ def lm_text_for(a):
     """The LM's sentences: the training text less the dev sentences (make_dev), plus WordNet's."""
     text = make_dev(a.data, a.work, a.seed)
     if a.wordnet:
+        text *= a.base_copies  # weighs the training text against WordNet's (count merging)
         dev = {line.split("\t", 1)[1].strip() for line in open(os.path.join(a.work, "eval", "lmdev.tsv"))}
         held = set(textgen.build_texts(1234)[1])  # synth.py's held-out split (its --seed)
         text += [t for t in textgen.wordnet_sentences() if t not in dev and t not in held]
@@ -223,6 +224,8 @@ def main():
     ap.add_argument("--wordnet", action="store_true",
                     help="add WordNet's example sentences (textgen.wordnet_sentences) to the LM text, "
                          "less the held-out split and the dev sentences")
+    ap.add_argument("--base-copies", type=int, default=1,
+                    help="with --wordnet: count the training text this many times")
     ap.add_argument("--arpa-only", action="store_true",
                     help="with --write-arpa: write the LMs and stop (no acoustic model, no search)")
     a = ap.parse_args()
