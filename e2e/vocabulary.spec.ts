@@ -10,14 +10,15 @@ import { synthesizeSpeech, wavDurationMs } from './speech-fixture.ts';
 // Settings → Custom vocabulary, end to end: a word typed into the web UI's settings reaches the
 // gateway as protocol v1 `hotwords` when dictation starts, and the shipped model (beam search with
 // its LM, `serve`'s default) spells it. The sentence is held out from training; without the
-// word, the model writes "person ell" (checked below from Node). The word was chosen for a wide
+// word, the model writes "persperation" (checked below from Node). The word was chosen for a wide
 // margin: Chromium resamples the fake microphone, so its audio differs a little on every run (this
-// one was spelled with the hotword and missed without it in 16 of 16 resampled, shifted copies).
+// one was spelled with the hotword and missed without it in 5 of 5 copies shifted by 0-333
+// samples, with the 5-gram LM shipped in session 15, which spells the earlier "personnel" unaided).
 
-const SENTENCE = 'refer to qualified service personnel';
-const WORD = 'personnel';
+const SENTENCE = 'inspiration without perspiration is usually sterile';
+const WORD = 'perspiration';
 const modelDir = 'models/earshot-en-small';
-const speech = synthesizeSpeech('personnel', SENTENCE);
+const speech = synthesizeSpeech('perspiration', SENTENCE);
 
 test.use({ launchOptions: fakeMicrophoneLaunch(speech) });
 test.describe.configure({ timeout: 240_000 });
