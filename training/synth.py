@@ -175,7 +175,8 @@ def main():
     train, held = textgen.build_texts(a.seed)
     if a.texts != "default":
         source = textgen.wordnet_sentences if a.texts == "wordnet" else textgen.wordnet_definitions
-        train = [t for t in source() if t not in set(held)]
+        held_set = set(held)
+        train = [t for t in source() if t not in held_set]
     if a.voice_seed is not None:
         r = random.Random(a.voice_seed)
     extra = [t for t in train if len(t.split()) >= 5 and r.random() < a.repeat_fortunes]

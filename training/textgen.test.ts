@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { trainingPython as python } from '../test-support/training-python.ts';
 
-// training/textgen.py's WordNet source (synth.py --texts wordnet), read from a miniature
+// training/textgen.py's WordNet sources (synth.py --texts wordnet / wordnet-definitions), read from a miniature
 // usr/share/wordnet laid out as Debian's wordnet-base: a licence header, then entries whose
 // gloss follows '|' and quotes its example sentences.
 describe('textgen WordNet sources', () => {
