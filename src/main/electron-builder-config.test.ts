@@ -58,13 +58,16 @@ describe('build/electron-builder.yml', () => {
     const models = config.extraResources.find((r) => r.from === 'models');
     expect(models?.filter).toContain('catalog.json');
     expect(existsSync(join(ROOT, 'models', 'catalog.json'))).toBe(true);
-    // The shipped model named in the catalog is the one the filter keeps.
+    // The shipped models named in the catalog are the ones the filter keeps.
     const catalog = JSON.parse(readFileSync(join(ROOT, 'models', 'catalog.json'), 'utf8')) as {
       models: Array<{ name: string; bundled: boolean; path: string | null }>;
     };
     const bundled = catalog.models.filter((m) => m.bundled);
-    expect(bundled.map((m) => m.name)).toEqual(['earshot-en-small']);
-    expect(models?.filter).toContain(`${bundled[0].path!.replace(/^models\//, '')}/**/*`);
+    expect(bundled.map((m) => m.name)).toEqual(['earshot-en-small', 'earshot-en-small-transducer']);
+    for (const m of bundled) {
+      expect(models?.filter).toContain(`${m.path!.replace(/^models\//, '')}/**/*`);
+      expect(existsSync(join(ROOT, m.path!)), m.path!).toBe(true);
+    }
     const trayIcon = join(ROOT, 'resources', 'tray.png');
     expect(pngSize(trayIcon)).toEqual({ width: 32, height: 32 });
   });

@@ -43,6 +43,16 @@ describe('model catalog', () => {
     });
   });
 
+  it('ships earshot-en-small-transducer as the bundled lstm-layout transducer on the same pieces', () => {
+    expect(findModel(shipped, 'earshot-en-small-transducer')).toMatchObject({
+      bundled: true,
+      family: 'lstm-transducer',
+      languages: ['en'],
+      path: 'models/earshot-en-small-transducer',
+      files: { encoder: 'encoder.onnx', decoder: 'decoder.onnx', joiner: 'joiner.onnx', tokens: 'tokens.txt' },
+    });
+  });
+
   it("names exactly the families in the engine's registry as engine families", () => {
     expect([...ENGINE_FAMILIES].sort()).toEqual(MODEL_FAMILIES.map((f) => f.name).sort());
   });
