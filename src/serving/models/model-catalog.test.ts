@@ -33,24 +33,11 @@ describe('model catalog', () => {
     expect(shipped.models.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('ships earshot-en-small as the bundled NeMo CTC model', () => {
-    expect(findModel(shipped, 'earshot-en-small')).toMatchObject({
-      bundled: true,
-      family: 'nemo-ctc',
-      languages: ['en'],
-      path: 'models/earshot-en-small',
-      files: { model: 'model.onnx', tokens: 'tokens.txt' },
-    });
-  });
-
-  it('ships earshot-en-small-transducer as the bundled lstm-layout transducer on the same pieces', () => {
-    expect(findModel(shipped, 'earshot-en-small-transducer')).toMatchObject({
-      bundled: true,
-      family: 'lstm-transducer',
-      languages: ['en'],
-      path: 'models/earshot-en-small-transducer',
-      files: { encoder: 'encoder.onnx', decoder: 'decoder.onnx', joiner: 'joiner.onnx', tokens: 'tokens.txt' },
-    });
+  it.each([
+    ['earshot-en-small', 'nemo-ctc', { model: 'model.onnx', tokens: 'tokens.txt' }],
+    ['earshot-en-small-transducer', 'lstm-transducer', { encoder: 'encoder.onnx', decoder: 'decoder.onnx', joiner: 'joiner.onnx', tokens: 'tokens.txt' }],
+  ])('ships %s as a bundled %s model in its own folder', (name, family, files) => {
+    expect(findModel(shipped, name)).toMatchObject({ bundled: true, family, languages: ['en'], path: `models/${name}`, files });
   });
 
   it("names exactly the families in the engine's registry as engine families", () => {
