@@ -4,10 +4,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildModelArchive, fixtureCatalogEntry, startArchiveServer, type ArchiveServer, type ModelArchiveFixture } from '../../../test-support/model-archive-server.ts';
 import type { ModelDownloadProgress } from '../../shared/ipc-contract.ts';
-import { parseCatalog } from '../../serving/models/model-catalog.ts';
+import { APP_ROOT, loadCatalog, parseCatalog } from '../../serving/models/model-catalog.ts';
 import { defaultDownloadTuning } from '../../serving/models/model-downloader.ts';
 import { defaultModelStoreConfig, ModelStore } from '../../serving/models/model-store.ts';
 import { openStore, type Store } from '../store/open-store.ts';
+import { createOnlineRecognizer } from '../../engine/online-recognizer.ts';
 import { DesktopModels } from './desktop-models.ts';
 import { recordDownloadedModel } from './downloaded-model-recorder.ts';
 
@@ -84,6 +85,22 @@ describe('DesktopModels over the real ModelStore', () => {
   afterEach(() => {
     store.close();
     rmSync(work, { recursive: true, force: true });
+  });
+
+  it('offers both shipped models of the real catalog as built in, and each folder loads in the engine', async () => {
+    const source = new ModelStore(loadCatalog(), defaultModelStoreConfig(path.join(work, 'models'), APP_ROOT));
+    const models = new DesktopModels(source, () => {});
+    const builtin = (await models.list('earshot-en-small-transducer')).filter((m) => m.builtin);
+    expect(builtin.map((m) => [m.name, m.installed, m.active])).toEqual([
+      ['earshot-en-small', true, false],
+      ['earshot-en-small-transducer', true, true],
+    ]);
+    for (const { name } of builtin) {
+      const dir = await models.resolve(name);
+      expect(dir).toBe(path.join(APP_ROOT, 'models', name));
+      const recognizer = await createOnlineRecognizer({ modelDir: dir });
+      await recognizer.dispose();
+    }
   });
 
   it('downloads with progress events, then the model is installed, selectable and recorded', async () => {
