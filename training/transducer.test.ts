@@ -67,6 +67,20 @@ print(json.dumps([is_digit_string(t) for t in texts]))
     expect(r).toEqual([true, true, false, false, true]);
   });
 
+  it('averages checkpoints: float tensors of all three parts are the mean, the rest is the last one', () => {
+    const r = python(`
+import torch
+from average_checkpoints import average
+def ck(x, step):
+    part = lambda: {"w": torch.full((2,), x), "n": torch.tensor([step])}
+    return {"step": step, "encoder": part(), "decoder": part(), "joiner": part()}
+avg = average([ck(1.0, 10), ck(2.0, 20), ck(6.0, 30)])
+print(json.dumps({"step": avg["step"], "w": [avg[p]["w"].tolist() for p in ("encoder", "decoder", "joiner")],
+                  "n": avg["joiner"]["n"].tolist()}))
+`) as { step: number; w: number[][]; n: number[] };
+    expect(r).toEqual({ step: 30, w: [[3, 3], [3, 3], [3, 3]], n: [30] });
+  });
+
   it('reads the shipped model.onnx back into PyTorch with the same log-probs as onnxruntime', () => {
     const r = python(`
 import subprocess, sys
