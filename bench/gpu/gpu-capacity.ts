@@ -5,6 +5,7 @@
  *
  *   npm run bench:gpu -- --model DIR [--wav FILE] [--variants webgpu:carry,webgpu:copy,cpu:copy]
  *                        [--batches 1,16,64,256] [--threads 16] [--max-seconds 40] [--json FILE]
+ *                        [--profile PREFIX] [--binding auto|onnxruntime-node]
  *
  * Each variant is one recognizer: provider `webgpu` or `cpu`, with the state carry (`carry`:
  * encoder states stay in the last call's batched outputs — on the GPU with WebGPU — while the
@@ -14,14 +15,20 @@
  * shapes. "RT streams" = seconds of audio decoded per wall second: how many real-time streams
  * one decoding loop could keep up with; fbank is counted apart (it runs per stream, on the CPU,
  * as audio arrives).
+ *
+ * `--profile PREFIX` turns on onnxruntime's profiler for the sessions a variant opens through
+ * onnxruntime-node (so not the CPU provider's native binding) and prints where the calls of the
+ * last batch size went (bench/gpu/ort-profile.ts): GPU kernels, nodes left on the CPU, copies.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InferenceSession } from 'onnxruntime-node';
 import { createOnlineRecognizer } from '../../src/engine/online-recognizer.ts';
 import type { OnlineRecognizer, OnlineStream } from '../../src/engine/recognizer-api.ts';
 import { readWav } from '../../test-support/fixtures/read-wav.ts';
+import { formatProfileSummary, summarizeProfile, type OrtProfileEvent, type ProfileSummary } from './ort-profile.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +42,10 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     /** Print only table rows (one process per variant, rows appended to one table). */
     'no-header': { type: 'boolean', default: false },
+    /** Trace file prefix: profile each variant's onnxruntime-node sessions (see the header). */
+    profile: { type: 'string' },
+    /** How CPU rows call onnxruntime: 'auto' (the native binding where built) or 'onnxruntime-node'. */
+    binding: { type: 'string', default: 'auto' },
   },
 });
 if (!args.model) throw new Error('--model DIR is required');
@@ -42,6 +53,8 @@ const modelDir = args.model;
 const batches = String(args.batches).split(',').map(Number);
 const threads = Number(args.threads);
 const maxSeconds = Number(args['max-seconds']);
+const binding = args.binding as 'auto' | 'onnxruntime-node';
+if (binding !== 'auto' && binding !== 'onnxruntime-node') throw new Error(`--binding takes auto or onnxruntime-node, got '${binding}'`);
 const clip = readWav(String(args.wav));
 if (clip.sampleRate !== 16000) throw new Error(`${args.wav}: expected 16 kHz, got ${clip.sampleRate}`);
 const clipSeconds = clip.samples.length / 16000;
@@ -73,6 +86,8 @@ interface VariantResult {
   threads: number;
   loadSeconds: number;
   batches: BatchResult[];
+  /** Where the last batch size's calls went (--profile). */
+  profile?: ProfileSummary;
   error?: string;
 }
 
@@ -98,21 +113,47 @@ async function decodeAll(rec: OnlineRecognizer, streams: OnlineStream[], batch: 
   }
 }
 
+/** Makes every session opened through onnxruntime-node write a trace; returns the undo. */
+function profileSessions(prefix: string): () => void {
+  const create = InferenceSession.create;
+  // The engine opens models by path (session-factory.ts); the other overloads are not used here.
+  const byPath = create as (path: string, options?: InferenceSession.SessionOptions) => Promise<InferenceSession>;
+  const traced = (path: string, options?: InferenceSession.SessionOptions) =>
+    byPath.call(InferenceSession, path, { ...options, enableProfiling: true, profileFilePrefix: prefix });
+  InferenceSession.create = traced as typeof InferenceSession.create;
+  return () => {
+    InferenceSession.create = create;
+  };
+}
+
+/** The newest trace onnxruntime wrote under `prefix` (it appends the date and time). */
+function newestTrace(prefix: string): string | undefined {
+  const dir = dirname(prefix);
+  const files = readdirSync(dir).filter((f) => f.startsWith(`${basename(prefix)}_`) && f.endsWith('.json'));
+  return files.sort().map((f) => join(dir, f)).at(-1);
+}
+
 async function runVariant(spec: string): Promise<VariantResult> {
   const [provider, mode] = spec.split(':');
   const carry = mode === 'carry';
+  const tracePrefix = args.profile ? `${args.profile}-${spec.replace(':', '-')}` : undefined;
+  const untrace = tracePrefix ? profileSessions(tracePrefix) : () => {};
   const t0 = now();
-  const rec = await createOnlineRecognizer({ modelDir, providers: [provider], numThreads: threads, carryStates: carry ? 'on' : 'off' });
+  const rec = await createOnlineRecognizer({ modelDir, providers: [provider], numThreads: threads, carryStates: carry ? 'on' : 'off', encoderBinding: binding }).finally(untrace);
   const result: VariantResult = { variant: spec, provider: rec.provider, carry, threads, loadSeconds: now() - t0, batches: [] };
+  let callsBeforeLast = 0;
+  let callsTotal = 0;
   try {
     if (rec.provider !== provider) throw new Error(`asked for ${provider}, the session runs on ${rec.provider}: ${await whyNot(provider)}`);
     for (const batch of batches) {
-      await decodeAll(rec, feed(rec, batch, 2), batch); // warm-up: this batch size's shapes, shaders, arenas
+      callsTotal += await decodeAll(rec, feed(rec, batch, 2), batch); // warm-up: this batch size's shapes, shaders, arenas
       const f0 = now();
       const streams = feed(rec, batch);
       const fbankSeconds = now() - f0;
       const d0 = now();
       const calls = await decodeAll(rec, streams, batch);
+      callsBeforeLast = callsTotal;
+      callsTotal += calls;
       const decodeSeconds = now() - d0;
       const audioSeconds = batch * clipSeconds;
       const r: BatchResult = {
@@ -135,6 +176,15 @@ async function runVariant(spec: string): Promise<VariantResult> {
     console.log(`| ${spec} | failed: ${result.error.split('\n')[0].slice(0, 300)} |`);
   } finally {
     await rec.dispose();
+  }
+  const trace = tracePrefix && newestTrace(tracePrefix);
+  if (trace && result.batches.length > 0) {
+    try {
+      result.profile = summarizeProfile(JSON.parse(readFileSync(trace, 'utf8')) as OrtProfileEvent[], callsBeforeLast);
+      console.log(`\n${spec}, batch ${result.batches.at(-1)!.batch}, onnxruntime profile (${trace}):\n${formatProfileSummary(result.profile)}\n`);
+    } catch (err) {
+      console.log(`| ${spec} | profile unreadable: ${(err as Error).message.slice(0, 200)} |`);
+    }
   }
   return result;
 }

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { freePort } from '../../test-support/free-port.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
-const EARSHOT = resolve(REPO_ROOT, 'bin', 'earshot.js');
+/** The CLI each scenario starts: bin/earshot.js (through tsx), or EARSHOT_CLI, a bundled build (bench/gpu). */
+const EARSHOT = process.env.EARSHOT_CLI ? resolve(process.env.EARSHOT_CLI) : resolve(REPO_ROOT, 'bin', 'earshot.js');
 
 /** A server under test: a fresh child process of the `earshot` CLI on its own port. */
 export interface ServerProcess {

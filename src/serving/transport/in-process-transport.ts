@@ -130,7 +130,8 @@ export class InProcessTransport implements InferenceTransport {
     const results = await this.pool.calibrate(streams, CALIBRATION_SECONDS);
     const speeds = results.map((r) => r.audioSeconds / (r.wallMs / 1000));
     const perWorker = Math.max(1, Math.floor(Math.min(...speeds) * headroom));
-    logger.info({ streams, speeds: speeds.map((s) => Math.round(s * 10) / 10), perWorker, capacity: perWorker * pool.workers }, 'capacity calibrated');
+    const warmupMs = Math.round(Math.max(...results.map((r) => r.warmupMs)));
+    logger.info({ streams, speeds: speeds.map((s) => Math.round(s * 10) / 10), warmupMs, perWorker, capacity: perWorker * pool.workers }, 'capacity calibrated');
     return perWorker;
   }
 

@@ -30,6 +30,6 @@ export type ToWorker =
 export type FromWorker =
   | { t: 'ready'; modelInfo: ModelInfo; provider: string; encoderBinding?: string }
   | { t: 'batch'; events: SchedulerEvent[]; stats?: BatchStats }
-  | { t: 'calibrated'; audioSeconds: number; wallMs: number }
+  | { t: 'calibrated'; audioSeconds: number; wallMs: number; warmupMs: number }
   | { t: 'failed'; code: string; message: string }
   | { t: 'closed' };

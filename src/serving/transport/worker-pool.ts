@@ -6,6 +6,7 @@ import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import type { AudioFormat } from '../../shared/protocol/messages.ts';
 import type { ServingMetrics } from '../metrics.ts';
 import type { BatchStats, SchedulerEvent } from './batch-scheduler.ts';
+import type { CalibrationResult } from './calibration.ts';
 import type { FromWorker, RecognizerConfigInput, ToWorker, WorkerInit } from './worker-messages.ts';
 
 /** Where the pool sends one session's scheduler events. */
@@ -203,17 +204,17 @@ export class WorkerPool {
   }
 
   /** Every worker times batched decodes at once (they share the cores in production too). */
-  async calibrate(streamsPerWorker: number, seconds: number): Promise<{ audioSeconds: number; wallMs: number }[]> {
+  async calibrate(streamsPerWorker: number, seconds: number): Promise<CalibrationResult[]> {
     return Promise.all(
       this.workers
         .filter((w) => w.alive)
         .map(
           (w) =>
-            new Promise<{ audioSeconds: number; wallMs: number }>((resolve) => {
+            new Promise<CalibrationResult>((resolve) => {
               const onMessage = (m: FromWorker): void => {
                 if (m.t !== 'calibrated') return;
                 w.thread.off('message', onMessage);
-                resolve({ audioSeconds: m.audioSeconds, wallMs: m.wallMs });
+                resolve({ audioSeconds: m.audioSeconds, wallMs: m.wallMs, warmupMs: m.warmupMs });
               };
               w.thread.on('message', onMessage);
               this.send(w, { t: 'calibrate', streams: streamsPerWorker, seconds });
