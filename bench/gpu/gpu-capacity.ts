@@ -5,7 +5,7 @@
  *
  *   npm run bench:gpu -- --model DIR [--wav FILE] [--variants webgpu:carry,webgpu:copy,cpu:copy]
  *                        [--batches 1,16,64,256] [--threads 16] [--max-seconds 40] [--json FILE]
- *                        [--profile PREFIX] [--binding auto|onnxruntime-node]
+ *                        [--profile PREFIX] [--binding auto|onnxruntime-node] [--min-seconds 0]
  *
  * Each variant is one recognizer: provider `webgpu` or `cpu`, with the state carry (`carry`:
  * encoder states stay in the last call's batched outputs — on the GPU with WebGPU — while the
@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: String(Math.min(16, cpus().length)) },
     /** A variant skips its larger batches once one batch took longer than this (wall seconds). */
     'max-seconds': { type: 'string', default: '40' },
+    /** Repeat a batch size's measured pass until its decoding took this long (wall seconds). */
+    'min-seconds': { type: 'string', default: '0' },
     json: { type: 'string' },
     /** Print only table rows (one process per variant, rows appended to one table). */
     'no-header': { type: 'boolean', default: false },
@@ -53,6 +55,7 @@ const modelDir = args.model;
 const batches = String(args.batches).split(',').map(Number);
 const threads = Number(args.threads);
 const maxSeconds = Number(args['max-seconds']);
+const minSeconds = Number(args['min-seconds']);
 const binding = args.binding as 'auto' | 'onnxruntime-node';
 if (binding !== 'auto' && binding !== 'onnxruntime-node') throw new Error(`--binding takes auto or onnxruntime-node, got '${binding}'`);
 const clip = readWav(String(args.wav));
@@ -147,15 +150,23 @@ async function runVariant(spec: string): Promise<VariantResult> {
     if (rec.provider !== provider) throw new Error(`asked for ${provider}, the session runs on ${rec.provider}: ${await whyNot(provider)}`);
     for (const batch of batches) {
       callsTotal += await decodeAll(rec, feed(rec, batch, 2), batch); // warm-up: this batch size's shapes, shaders, arenas
-      const f0 = now();
-      const streams = feed(rec, batch);
-      const fbankSeconds = now() - f0;
-      const d0 = now();
-      const calls = await decodeAll(rec, streams, batch);
       callsBeforeLast = callsTotal;
+      let fbankSeconds = 0;
+      let decodeSeconds = 0;
+      let calls = 0;
+      let passes = 0;
+      // --min-seconds: passes repeat, so that processes measured side by side overlap in time.
+      do {
+        const f0 = now();
+        const streams = feed(rec, batch);
+        fbankSeconds += now() - f0;
+        const d0 = now();
+        calls += await decodeAll(rec, streams, batch);
+        decodeSeconds += now() - d0;
+        passes++;
+      } while (decodeSeconds < minSeconds);
       callsTotal += calls;
-      const decodeSeconds = now() - d0;
-      const audioSeconds = batch * clipSeconds;
+      const audioSeconds = passes * batch * clipSeconds;
       const r: BatchResult = {
         batch,
         audioSeconds,

@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # Runs on a lent GPU machine (the `device` tool), from the repository root, with .gpu/ carried
 # (bench/gpu/prepare-gpu-bundle.sh made it here). Steps follow ../shared/ENVIRONMENT.md "GPU
-# machine"; the whole device budget is 15 minutes, so every step has its own time limit and the
-# most wanted results come first:
-#   1. where a WebGPU call's time goes (onnxruntime profile, batch 16 and 128);
-#   2. the post-mortem through the gateway: Earshot on WebGPU vs the serial design on WebGPU vs
-#      sherpa-onnx-node on the machine's CPU cores, 500 sessions, 60 s timeout;
-#   3. engine capacity per batch size: WebGPU copying the states vs keeping them on the GPU.
+# machine"; the whole device budget is 15 minutes, so every step has its own time limit.
+# EARSHOT_GPU_STEPS picks the steps, in order (default: all of them):
+#   capacity   engine capacity per batch size: WebGPU keeping the states on the GPU (state
+#              carry) vs copying them every call, side by side;
+#   profile    where a WebGPU call's time goes (onnxruntime profile, batch 16 and 128, both modes);
+#   parallel   4, 8 and 16 processes, each with its own WebGPU session, decoding at once: how far
+#              one GPU goes with several worker processes (cluster mode's deployment);
+#   postmortem the post-mortem through the gateway: Earshot on WebGPU vs the serial design on
+#              WebGPU vs sherpa-onnx-node on the machine's CPU cores, 500 sessions, 60 s timeout.
 # Results: $OUT/run-on-gpu.log (the tables) and $OUT/results.tgz (JSON, HTML, GPU samples).
 #   run {command: "bash bench/gpu/run-on-gpu.sh", carry: [".gpu"], timeout_s: 600}
+# A rehearsal here (no GPU):
+#   OUT=/tmp/o EARSHOT_NODE=$(command -v node) EARSHOT_PYTHON=/usr/bin/python3 EARSHOT_GPU_REHEARSAL=1 \
+#     EARSHOT_GPU_PROVIDER=cpu EARSHOT_GPU_SESSIONS=40 EARSHOT_GPU_BATCHES=1,4 EARSHOT_GPU_PROFILE_BATCHES=4 \
+#     EARSHOT_GPU_PARALLEL_BATCH=2 bash bench/gpu/run-on-gpu.sh
 set -uo pipefail
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
 exec > >(tee "$OUT/run-on-gpu.log") 2>&1
 t0=$(date +%s)
 phase() { echo "=== $1: $(( $(date +%s) - t0 )) s"; }
-# A rehearsal here (no GPU): EARSHOT_GPU_REHEARSAL=1 EARSHOT_GPU_PROVIDER=cpu EARSHOT_GPU_SESSIONS=40
 gpu=${EARSHOT_GPU_PROVIDER:-webgpu}
 res=/tmp/gpu-results
 mkdir -p "$res"
@@ -49,20 +55,59 @@ capacity() { # capacity <variant> <batches> <seconds> [extra args]
   echo "| $v (batches $b): rc $? |"
 }
 
-phase "1. profile"
-capacity $gpu:copy 16 45 --profile "$res/trace16" --json "$res/profile-16.json"
-capacity $gpu:copy 128 50 --profile "$res/trace128" --json "$res/profile-128.json" --no-header
-rm -f "$res"/trace*.json # tens of MB each; the summaries are in the JSON and the log
+step_capacity() {
+  capacity "$gpu:carry" "${EARSHOT_GPU_BATCHES:-1,16,64,256}" 75 --json "$res/capacity-carry.json"
+  capacity "$gpu:copy" "${EARSHOT_GPU_BATCHES:-1,16,64,256}" 75 --json "$res/capacity-copy.json" --no-header
+}
 
-phase "2. post-mortem through the gateway"
-EARSHOT_CLI=.gpu/srv/earshot.js timeout 300 "$node" .gpu/srv/earshot.js bench postmortem --model "$model" \
-  --model-label "heavy-31m (31.2 M-parameter random-weight conformer CTC)" --variants earshot,serial,sherpa-onnx \
-  --sessions "${EARSHOT_GPU_SESSIONS:-500}" --workers 1 --max-batch 128 --serve-arg="--provider $gpu" --out "$res" --tag gpu-heavy
-echo "| postmortem: rc $? |"
+step_profile() {
+  for mode in carry copy; do
+    for b in ${EARSHOT_GPU_PROFILE_BATCHES:-16 128}; do
+      capacity "$gpu:$mode" "$b" 50 --profile "$res/trace$b" --json "$res/profile-$mode-$b.json" --no-header
+    done
+  done
+  rm -f "$res"/trace*.json # tens of MB each; the summaries are in the JSON and the log
+}
 
-phase "3. capacity: states copied vs kept on the GPU"
-capacity $gpu:copy 1,16,64,256 70 --json "$res/capacity-webgpu-copy.json"
-capacity $gpu:carry 1,16,64,256 70 --json "$res/capacity-webgpu-carry.json" --no-header
+step_parallel() {
+  # The carry where it ran (capacity-carry.json has rows), else the copy.
+  local mode=copy
+  grep -q '"rtStreams"' "$res/capacity-carry.json" 2>/dev/null && mode=carry
+  for procs in ${EARSHOT_GPU_PROCS:-4 8 16}; do
+    local pids=()
+    for i in $(seq "$procs"); do
+      timeout 75 "$node" .gpu/gpu-capacity.mjs --model "$model" --wav .gpu/jfk.wav --variants "$gpu:$mode" \
+        --batches "${EARSHOT_GPU_PARALLEL_BATCH:-64}" --threads 2 --min-seconds 20 --binding onnxruntime-node --no-header \
+        --json "$res/parallel-$procs-$i.json" > "$res/parallel-$procs-$i.log" 2>&1 &
+      pids+=($!)
+    done
+    wait "${pids[@]}" # not a bare wait: the GPU sampler and the log's tee never end
+    ${EARSHOT_PYTHON:-python3} - "$res" "$procs" "$mode" "${EARSHOT_GPU_PARALLEL_BATCH:-64}" <<'PY'
+import glob, json, sys
+res, procs, mode, batch = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+rows = []
+for f in sorted(glob.glob(f"{res}/parallel-{procs}-*.json")):
+    for r in json.load(open(f))["results"]:
+        rows += r["batches"] or [{"rtStreams": 0, "msPerCall": float("nan"), "error": r.get("error", "?")}]
+total = sum(r["rtStreams"] for r in rows)
+each = ", ".join("%.0f" % r["rtStreams"] for r in rows)
+ms = ", ".join("%.0f" % r["msPerCall"] for r in rows)
+print(f"| {procs} processes x {mode}, batch {batch} | {total:.0f} RT streams in all | per process: {each} | ms per call: {ms} |")
+PY
+  done
+}
+
+step_postmortem() {
+  EARSHOT_CLI=.gpu/srv/earshot.js timeout 300 "$node" .gpu/srv/earshot.js bench postmortem --model "$model" \
+    --model-label "heavy-31m (31.2 M-parameter random-weight conformer CTC)" --variants earshot,serial,sherpa-onnx \
+    --sessions "${EARSHOT_GPU_SESSIONS:-500}" --workers 1 --max-batch 128 --serve-arg="--provider $gpu" --out "$res" --tag gpu-heavy
+  echo "| postmortem: rc $? |"
+}
+
+for step in ${EARSHOT_GPU_STEPS:-capacity profile parallel postmortem}; do
+  phase "$step"
+  "step_$step"
+done
 phase "done"
 kill "$smi" 2>/dev/null
 ls -la "$res"

@@ -21,6 +21,7 @@ describe('serving config', () => {
     ['pool.maxBatch', (c) => (c.pool.maxBatch = 1.5)],
     ['pool.providers', (c) => (c.pool.providers = [])],
     ['pool.encoderBinding', (c) => (c.pool.encoderBinding = 'wasm' as never)],
+    ['pool.carryStates', (c) => (c.pool.carryStates = 'always' as never)],
     ['pool.decoding', (c) => (c.pool.decoding = 'beam' as never)],
     ['pool.beam', (c) => (c.pool.beam = 0)],
     ['maxFrameBytes', (c) => (c.maxFrameBytes = 10)],
@@ -50,6 +51,12 @@ describe('serving config', () => {
     expect(searchDescription(shipped)).toBe('beam search (8) + token LM');
     expect(searchDescription({ ...shipped, decoding: 'greedy_search' })).toBe('greedy search');
     expect(searchDescription({ ...defaultServingConfig(FIXTURE_MODELS.nemoCtc).pool, decoding: 'modified_beam_search', beam: 4 })).toBe('beam search (4)');
+  });
+
+  it('passes the state carry to the recognizers (auto unless told: on for the CPU provider only)', () => {
+    const pool = defaultServingConfig(FIXTURE_MODELS.nemoCtc).pool;
+    expect(recognizerConfigFor(pool).carryStates).toBe('auto');
+    expect(recognizerConfigFor({ ...pool, providers: ['webgpu'], carryStates: 'on' })).toMatchObject({ providers: ['webgpu'], carryStates: 'on' });
   });
 
   it('shares the cores between workers unless told otherwise', () => {

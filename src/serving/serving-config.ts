@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { isRecognizerEngine, RECOGNIZER_ENGINES, type RecognizerEngine } from '../engine/recognizer-engines.ts';
 import { AsrError } from '../shared/errors.ts';
 import { ErrorCode } from '../shared/protocol/error-codes.ts';
-import { ENCODER_BINDINGS, type EncoderBinding } from '../engine/model/session-factory.ts';
+import { CARRY_STATES, type CarryStates, ENCODER_BINDINGS, type EncoderBinding } from '../engine/model/session-factory.ts';
 
 export const POOL_DECODINGS = ['auto', 'greedy_search', 'modified_beam_search'] as const;
 export type PoolDecoding = (typeof POOL_DECODINGS)[number];
@@ -25,6 +25,11 @@ export interface PoolConfig {
   providers: string[];
   /** How the engine calls onnxruntime on the CPU (engine/model/streaming-encoder-factory.ts). */
   encoderBinding: EncoderBinding;
+  /**
+   * Keep encoder states batched between calls, on the device with a GPU provider
+   * (engine/model/state-carry.ts). 'auto': on for the CPU provider only.
+   */
+  carryStates: CarryStates;
   /**
    * 'auto' (default): beam search with the folder's token LM when Earshot's engine runs a model
    * folder that ships one (lm.json), else greedy search.
@@ -87,6 +92,7 @@ export function defaultPoolConfig(modelDir = 'models/earshot-en-small'): PoolCon
     threadsPerWorker: 0,
     providers: ['cpu'],
     encoderBinding: 'auto',
+    carryStates: 'auto',
     decoding: 'auto',
     beam: 8,
     maxBatch: 32,
@@ -146,6 +152,9 @@ export function validatePoolConfig(pool: PoolConfig): PoolConfig {
   }
   if (!ENCODER_BINDINGS.includes(pool.encoderBinding)) {
     invalid(`pool.encoderBinding must be one of ${ENCODER_BINDINGS.join(', ')}, got ${String(pool.encoderBinding)}`);
+  }
+  if (!CARRY_STATES.includes(pool.carryStates)) {
+    invalid(`pool.carryStates must be one of ${CARRY_STATES.join(', ')}, got ${String(pool.carryStates)}`);
   }
   if (pool.serial && (pool.workers !== 1 || pool.maxBatch !== 1)) invalid('serial mode needs workers=1 and maxBatch=1 (use withSerialMode())');
   return pool;

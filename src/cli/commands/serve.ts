@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { StaticTokenAuthenticator } from '../../serving/auth/static-token-authenticator.ts';
 import { RECOGNIZER_ENGINES, type RecognizerEngine } from '../../engine/recognizer-engines.ts';
-import type { EncoderBinding } from '../../engine/model/session-factory.ts';
+import type { CarryStates, EncoderBinding } from '../../engine/model/session-factory.ts';
 import { startLocalServer } from '../../serving/local-server.ts';
 import { defaultServingConfig, withSerialMode, type PoolDecoding, type RootProtocol, type ServingConfig } from '../../serving/serving-config.ts';
 import { searchDescription } from '../../serving/transport/in-process-transport.ts';
@@ -24,6 +24,7 @@ export interface ServeFlags {
   threads?: number;
   provider: string[];
   encoderBinding: string;
+  carryStates: string;
   decoding: string;
   beam: number;
   maxBatch: number;
@@ -74,6 +75,7 @@ export function serveConfigFromFlags(flags: ServeFlags): ServingConfig {
       threadsPerWorker: flags.threads ?? 0,
       providers: flags.provider,
       encoderBinding: flags.encoderBinding as EncoderBinding,
+      carryStates: flags.carryStates as CarryStates,
       decoding: flags.decoding as PoolDecoding,
       beam: flags.beam,
       maxBatch: flags.maxBatch,
@@ -97,6 +99,7 @@ export function serveCommand(program: Command): void {
     .option('--threads <n>', 'intra-op threads per worker (default cores/workers)', intOption)
     .option('--provider <names...>', 'execution providers to try in order, then cpu (env EARSHOT_PROVIDER, comma-separated)', env.EARSHOT_PROVIDER?.split(',') ?? d.pool.providers)
     .option('--encoder-binding <auto|native|onnxruntime-node>', "how the engine calls onnxruntime on the CPU: 'native' keeps model states inside it (native/ort-values), 'auto' where built (env EARSHOT_ENCODER_BINDING)", env.EARSHOT_ENCODER_BINDING ?? d.pool.encoderBinding)
+    .option('--carry-states <auto|on|off>', "keep encoder states batched between calls, on the GPU with a GPU provider; 'auto': on for cpu only (env EARSHOT_CARRY_STATES)", env.EARSHOT_CARRY_STATES ?? d.pool.carryStates)
     .option('--decoding <auto|greedy_search|modified_beam_search>', "search: 'auto' uses beam search with the model folder's token LM (lm.json) where it has one (env EARSHOT_DECODING)", env.EARSHOT_DECODING ?? d.pool.decoding)
     .option('--beam <n>', 'paths kept by beam search', intOption, d.pool.beam)
     .option('--max-batch <n>', 'most streams in one batched decode call (env EARSHOT_MAX_BATCH)', intOption, Number(env.EARSHOT_MAX_BATCH ?? d.pool.maxBatch))

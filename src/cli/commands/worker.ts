@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { DEFAULT_ENDPOINT_CONFIG } from '../../engine/endpoint.ts';
-import type { EncoderBinding } from '../../engine/model/session-factory.ts';
+import type { CarryStates, EncoderBinding } from '../../engine/model/session-factory.ts';
 import { defaultClusterWorkerConfig } from '../../serving/cluster/cluster-worker.ts';
 import { startWorkerHost } from '../../serving/cluster/worker-host.ts';
 import { redactUrl } from '../../serving/cluster/redis-connection.ts';
@@ -22,6 +22,7 @@ interface WorkerFlags {
   workers: number;
   providers: string[];
   encoderBinding: string;
+  carryStates: string;
   decoding: string;
   beam: number;
   maxSessions: number;
@@ -69,6 +70,7 @@ export function workerCommand(program: Command): void {
     .option('--threads <n>', 'intra-op threads per decoder, 0 = cores / workers', intArg, pool.threadsPerWorker)
     .option('--providers <list...>', 'execution providers tried in order, then cpu', pool.providers)
     .option('--encoder-binding <auto|native|onnxruntime-node>', "how the engine calls onnxruntime on the CPU (env EARSHOT_ENCODER_BINDING)", process.env.EARSHOT_ENCODER_BINDING ?? pool.encoderBinding)
+    .option('--carry-states <auto|on|off>', "keep encoder states batched between calls, on the GPU with a GPU provider; 'auto': on for cpu only (env EARSHOT_CARRY_STATES)", process.env.EARSHOT_CARRY_STATES ?? pool.carryStates)
     .option('--decoding <auto|greedy_search|modified_beam_search>', "search: 'auto' uses beam search with the model folder's token LM (lm.json) where it has one (env EARSHOT_DECODING)", process.env.EARSHOT_DECODING ?? pool.decoding)
     .option('--beam <n>', 'paths kept by beam search', intArg, pool.beam)
     .option('--max-sessions <n>', 'sessions held at most (absorbs a dead worker\u2019s); 0 = 2 × capacity', intArg, cluster.maxSessions)
@@ -95,6 +97,7 @@ export function workerCommand(program: Command): void {
           threadsPerWorker: flags.threads,
           providers: flags.providers,
           encoderBinding: flags.encoderBinding as EncoderBinding,
+          carryStates: flags.carryStates as CarryStates,
           decoding: flags.decoding as PoolDecoding,
           beam: flags.beam,
         },

@@ -2,6 +2,7 @@ import { type InferenceSession, Tensor } from 'onnxruntime-node';
 import { AsrError } from '../../shared/errors.ts';
 import { ErrorCode } from '../../shared/protocol/error-codes.ts';
 import { type StateData, type StateSpec, zeroState } from './state-batching.ts';
+import { DeviceReader } from './device-reader.ts';
 import { StateCarry } from './state-carry.ts';
 import type { EncoderResult, StreamingEncoder } from './streaming-model.ts';
 
@@ -29,6 +30,8 @@ export class OrtStreamingEncoder implements StreamingEncoder {
   readonly stateSpecs: readonly StateSpec[];
   readonly supportsBatch: boolean;
   private readonly carry: StateCarry;
+  /** Opened on the first read of a state the session left on the device. */
+  private reader: Promise<DeviceReader> | undefined;
   /** The last call's completion: calls run one at a time, which the state carry relies on. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -38,19 +41,30 @@ export class OrtStreamingEncoder implements StreamingEncoder {
     private readonly path: string,
     /** Keep state outputs batched between calls (state-carry.ts). */
     carryStates = false,
+    /** The session's provider: where the read-back session of device-held states runs. */
+    private readonly provider = 'cpu',
   ) {
     this.chunkLength = layout.chunkLength;
     this.chunkShift = layout.chunkShift;
     this.featureDim = layout.featureDim;
     this.stateSpecs = layout.stateSpecs;
     this.supportsBatch = layout.supportsBatch;
-    this.carry = new StateCarry(layout.stateSpecs, carryStates);
+    this.carry = new StateCarry(layout.stateSpecs, carryStates, (t) => this.readBack(t));
   }
 
   async release(): Promise<void> {
     await this.queue.catch(() => undefined);
     await this.carry.flush();
+    const reader = this.reader;
+    this.reader = undefined;
+    await reader?.then((r) => r.release(), () => undefined);
     return this.session.release();
+  }
+
+  private async readBack(tensor: Tensor): Promise<Tensor['data']> {
+    if (tensor.location === 'cpu') return tensor.data;
+    this.reader ??= DeviceReader.create(this.provider);
+    return (await this.reader).read(tensor);
   }
 
   readStates(states: readonly StateData[]): Promise<readonly StateData[]> {
@@ -93,7 +107,7 @@ export class OrtStreamingEncoder implements StreamingEncoder {
       out = await this.session.run(feeds);
       // A GPU provider may leave outputs on the device: the main one is read back here.
       const main = out[this.layout.output];
-      data = main && main.location !== 'cpu' ? await main.getData(true) : main?.data;
+      data = main ? await this.readBack(main) : undefined;
     } catch (err) {
       await this.carry.consumed(reused, false);
       throw err;

@@ -20,6 +20,8 @@ export class StateCarry {
     private readonly specs: readonly StateSpec[],
     /** false: every call's outputs are split at once (the plain path). */
     private readonly enabled: boolean,
+    /** How a held tensor's values reach the host (a device tensor: device-reader.ts). */
+    private readonly readBack: ReadBack = (t) => Promise.resolve(t.data),
   ) {}
 
   /**
@@ -31,7 +33,7 @@ export class StateCarry {
     const held = this.held;
     this.held = undefined;
     if (held && sameStreams(held.handles, states)) return { tensors: held.tensors, reused: held };
-    if (held) await settle(this.specs, held);
+    if (held) await settle(this.specs, held, this.readBack);
     const tensors = this.specs.map((spec, i) => {
       const batched = stackState(
         spec,
@@ -46,7 +48,7 @@ export class StateCarry {
   async consumed(reused: HeldBatch | undefined, ok: boolean): Promise<void> {
     if (!reused) return;
     if (ok) disposeAll(reused.tensors);
-    else await settle(this.specs, reused);
+    else await settle(this.specs, reused, this.readBack);
   }
 
   /** Takes a call's state outputs (one batched tensor per spec) and returns each stream's states. */
@@ -54,7 +56,7 @@ export class StateCarry {
     const handles = Array.from({ length: n }, () => placeholderStates(this.specs));
     const batch: HeldBatch = { handles, tensors: outputs };
     if (this.enabled) this.held = batch;
-    else await settle(this.specs, batch);
+    else await settle(this.specs, batch, this.readBack);
     return handles;
   }
 
@@ -63,7 +65,7 @@ export class StateCarry {
     const held = this.held;
     if (held?.handles.includes(states as StateData[])) {
       this.held = undefined;
-      await settle(this.specs, held);
+      await settle(this.specs, held, this.readBack);
     }
     return states;
   }
@@ -72,9 +74,12 @@ export class StateCarry {
   async flush(): Promise<void> {
     const held = this.held;
     this.held = undefined;
-    if (held) await settle(this.specs, held);
+    if (held) await settle(this.specs, held, this.readBack);
   }
 }
+
+/** A tensor's values on the host. */
+export type ReadBack = (tensor: Tensor) => Promise<Tensor['data']>;
 
 export interface HeldBatch {
   /** The per-stream state arrays handed out; filled in place when the batch is settled. */
@@ -87,11 +92,10 @@ function sameStreams(handles: readonly StateData[][], states: readonly (readonly
 }
 
 /** Reads the batched tensors (from the device if needed), splits them into the handles, frees the tensors. */
-async function settle(specs: readonly StateSpec[], batch: HeldBatch): Promise<void> {
+async function settle(specs: readonly StateSpec[], batch: HeldBatch, readBack: ReadBack): Promise<void> {
   const n = batch.handles.length;
   for (let i = 0; i < specs.length; i++) {
-    const tensor = batch.tensors[i];
-    const data = (tensor.location === 'cpu' ? tensor.data : await tensor.getData()) as StateData;
+    const data = (await readBack(batch.tensors[i])) as StateData;
     const parts = unstackState(specs[i], data, n);
     for (let s = 0; s < n; s++) batch.handles[s][i] = parts[s];
   }

@@ -23,7 +23,7 @@ export function createStreamingEncoder(
   if (options.encoderBinding === 'native') {
     throw new AsrError(ErrorCode.ProviderUnavailable, `encoderBinding 'native' runs on the cpu provider only; ${path} runs on ${provider}`);
   }
-  return new OrtStreamingEncoder(binding.session, layout, path, carry);
+  return new OrtStreamingEncoder(binding.session, layout, path, carry, provider);
 }
 
 /** A decoder or joiner session on the binding it was opened with. */

@@ -18,6 +18,7 @@ export function recognizerConfigFor(pool: PoolConfig, endpoint?: EndpointConfig)
     modelDir: pool.modelDir,
     providers: pool.providers,
     encoderBinding: pool.encoderBinding,
+    carryStates: pool.carryStates,
     numThreads: effectiveThreads(pool),
     decodingMethod: decodingFor(pool),
     maxActivePaths: pool.beam,

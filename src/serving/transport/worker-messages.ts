@@ -1,10 +1,10 @@
-import type { EncoderBinding } from '../../engine/model/session-factory.ts';
+import type { CarryStates, EncoderBinding } from '../../engine/model/session-factory.ts';
 import type { ModelInfo, OnlineRecognizerConfig } from '../../engine/recognizer-api.ts';
 import type { AudioFormat } from '../../shared/protocol/messages.ts';
 import type { BatchStats, SchedulerEvent } from './batch-scheduler.ts';
 
 /** What the worker passes to createOnlineRecognizer(); omitted fields take the engine's defaults. */
-export type RecognizerConfigInput = Partial<OnlineRecognizerConfig> & { modelDir: string; encoderBinding?: EncoderBinding };
+export type RecognizerConfigInput = Partial<OnlineRecognizerConfig> & { modelDir: string; encoderBinding?: EncoderBinding; carryStates?: CarryStates };
 
 /** Given to each worker thread at spawn (workerData). */
 export interface WorkerInit {
