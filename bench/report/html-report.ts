@@ -7,12 +7,12 @@ import type { BenchReport } from './bench-report.ts';
 const require = createRequire(import.meta.url);
 
 /** Chart.js's UMD bundle, inlined so the report opens offline from a file. */
-function chartJsSource(): string {
+export function chartJsSource(): string {
   // The package's "exports" hide dist/ files: find dist/ through its main entry (dist/chart.cjs).
   return readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 }
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 }
 
