@@ -28,7 +28,8 @@ import { InferenceSession } from 'onnxruntime-node';
 import { createOnlineRecognizer } from '../../src/engine/online-recognizer.ts';
 import type { OnlineRecognizer, OnlineStream } from '../../src/engine/recognizer-api.ts';
 import { readWav } from '../../test-support/fixtures/read-wav.ts';
-import { formatProfileSummary, summarizeProfile, type OrtProfileEvent, type ProfileSummary } from './ort-profile.ts';
+import type { BatchResult, CapacityFile, VariantResult } from './capacity-result.ts';
+import { formatProfileSummary, summarizeProfile, type OrtProfileEvent } from './ort-profile.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,27 +73,6 @@ const ROTATIONS = Array.from({ length: 16 }, (_, i) => {
 });
 const rotated = (i: number): Float32Array => ROTATIONS[i % ROTATIONS.length];
 
-interface BatchResult {
-  batch: number;
-  audioSeconds: number;
-  fbankSeconds: number;
-  decodeSeconds: number;
-  calls: number;
-  rtStreams: number;
-  msPerCall: number;
-}
-
-interface VariantResult {
-  variant: string;
-  provider: string;
-  carry: boolean;
-  threads: number;
-  loadSeconds: number;
-  batches: BatchResult[];
-  /** Where the last batch size's calls went (--profile). */
-  profile?: ProfileSummary;
-  error?: string;
-}
 
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
@@ -220,7 +200,8 @@ async function main(): Promise<void> {
   }
   const results: VariantResult[] = [];
   for (const v of String(args.variants).split(',')) results.push(await runVariant(v));
-  if (args.json) writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), modelDir, clipSeconds, cores: cpus().length, results }, null, 2));
+  const file: CapacityFile = { date: new Date().toISOString(), modelDir, clipSeconds, cores: cpus().length, results };
+  if (args.json) writeFileSync(args.json, JSON.stringify(file, null, 2));
 }
 
 await main();

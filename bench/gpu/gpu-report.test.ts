@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregateParallel, readGpuResults, renderGpuHtml, type CapacityRow } from './gpu-report.ts';
+import type { BatchResult, CapacityFile } from './capacity-result.ts';
+import { aggregateParallel, readGpuResults, renderGpuHtml } from './gpu-report.ts';
 
-const row = (batch: number, rtStreams: number, over: Partial<CapacityRow> = {}): CapacityRow => ({
+const row = (batch: number, rtStreams: number, over: Partial<BatchResult> = {}): BatchResult => ({
   batch,
   audioSeconds: 100,
   fbankSeconds: 0.1,
@@ -14,7 +15,13 @@ const row = (batch: number, rtStreams: number, over: Partial<CapacityRow> = {}):
   msPerCall: 10,
   ...over,
 });
-const file = (variant: string, batches: CapacityRow[]) => ({ date: '2026-11-28T18:42:16.625Z', results: [{ variant, batches }] });
+const file = (variant: string, batches: BatchResult[]): CapacityFile => ({
+  date: '2026-11-28T18:42:16.625Z',
+  modelDir: '/tmp/heavy-31m',
+  clipSeconds: 11,
+  cores: 16,
+  results: [{ variant, provider: variant.split(':')[0], carry: variant.endsWith(':carry'), threads: 16, loadSeconds: 1, batches }],
+});
 
 describe('aggregateParallel', () => {
   it('sums the processes, decoding alone and with each one computing its fbank on the same thread', () => {

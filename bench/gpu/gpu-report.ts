@@ -13,30 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { chartJsSource, escapeHtml } from '../report/html-report.ts';
-import type { ProfileSummary } from './ort-profile.ts';
-
-/** What gpu-capacity.ts writes per batch size. */
-export interface CapacityRow {
-  batch: number;
-  audioSeconds: number;
-  fbankSeconds: number;
-  decodeSeconds: number;
-  calls: number;
-  rtStreams: number;
-  msPerCall: number;
-}
-
-export interface CapacityVariant {
-  variant: string;
-  batches: CapacityRow[];
-  profile?: ProfileSummary;
-  error?: string;
-}
-
-interface CapacityFile {
-  date: string;
-  results: CapacityVariant[];
-}
+import type { CapacityFile, VariantResult } from './capacity-result.ts';
 
 /** Several processes, each one decoding loop on its own WebGPU session, measured at once. */
 export interface ParallelRun {
@@ -55,7 +32,7 @@ export interface ParallelRun {
 }
 
 /** Sums one parallel step's per-process files (all of one process count). */
-export function aggregateParallel(processes: number, files: readonly CapacityFile[]): ParallelRun {
+export function aggregateParallel(processes: number, files: readonly Pick<CapacityFile, 'results'>[]): ParallelRun {
   const rows = files.flatMap((f) => f.results.flatMap((r) => r.batches.map((b) => ({ variant: r.variant, ...b }))));
   if (rows.length !== processes) throw new Error(`${processes} processes but ${rows.length} measured rows (a process failed?)`);
   const batches = new Set(rows.map((r) => r.batch));
@@ -76,15 +53,15 @@ export interface GpuReport {
   date: string;
   model: string;
   command: string;
-  capacity: CapacityVariant[];
-  profiles: CapacityVariant[];
+  capacity: VariantResult[];
+  profiles: VariantResult[];
   parallel: ParallelRun[];
 }
 
 /** Reads every result file of the given folders into one report. */
 export function readGpuResults(dirs: readonly string[], meta: Pick<GpuReport, 'machine' | 'model' | 'command'>): GpuReport {
-  const capacity: CapacityVariant[] = [];
-  const profiles: CapacityVariant[] = [];
+  const capacity: VariantResult[] = [];
+  const profiles: VariantResult[] = [];
   const parallel: ParallelRun[] = [];
   let date = '';
   for (const dir of dirs) {
@@ -93,7 +70,7 @@ export function readGpuResults(dirs: readonly string[], meta: Pick<GpuReport, 'm
     for (const f of files.filter((f) => f.startsWith('capacity-'))) {
       const file = read(f);
       date ||= file.date.slice(0, 10);
-      capacity.push(...file.results.map((r) => ({ variant: r.variant, batches: r.batches, ...(r.error && { error: r.error }) })));
+      capacity.push(...file.results);
     }
     for (const f of files.filter((f) => f.startsWith('profile-'))) profiles.push(...read(f).results);
     const groups = new Map<number, CapacityFile[]>();
