@@ -1,6 +1,5 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceReader } from './device-reader.ts';
 import { identityModel, ONNX_ELEM_TYPE } from './identity-model.ts';
 
 describe('identityModel: hand-encoded ONNX bytes that onnxruntime loads and runs', () => {
@@ -38,24 +37,5 @@ describe('identityModel: hand-encoded ONNX bytes that onnxruntime loads and runs
 
   it('refuses a tensor of another type with onnxruntime\'s own message', async () => {
     await expect(f32.run({ x: new Tensor('int64', BigInt64Array.from([1n]), [1]) })).rejects.toThrow(/type|tensor\(int64\)/i);
-  });
-});
-
-describe('DeviceReader', () => {
-  it('hands a host tensor\'s own data back without a call', async () => {
-    const reader = await DeviceReader.create('cpu');
-    try {
-      const data = Float32Array.from([1, 2, 3]);
-      expect(await reader.read(new Tensor('float32', data, [3]))).toBe(data);
-    } finally {
-      await reader.release();
-    }
-  });
-
-  it('reports a provider it cannot open with ASR_ERR_PROVIDER_UNAVAILABLE', async () => {
-    await expect(DeviceReader.create('no-such-provider')).rejects.toMatchObject({
-      code: 'ASR_ERR_PROVIDER_UNAVAILABLE',
-      message: expect.stringMatching(/cannot open a read-back session on no-such-provider/),
-    });
   });
 });

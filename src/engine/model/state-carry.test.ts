@@ -1,7 +1,9 @@
+import { Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_MODELS } from '../../../test-support/fixture-paths.ts';
 import { loadEncoderModel } from './model-detector.ts';
 import type { StateData } from './state-batching.ts';
+import { StateCarry } from './state-carry.ts';
 import type { StreamingEncoder, EncoderModel } from './streaming-model.ts';
 
 /** Deterministic pseudo-log-mel frames for `n` streams, different per seed. */
@@ -105,5 +107,30 @@ describe.each(['nemoCtc', 'zipformer2'] as const)('%s state carry on onnxruntime
     expect(states[1].every((s) => s.length > 0)).toBe(true);
     const read = await enc.readStates(alone.states[0]);
     expect(read.every((s) => s.length > 0)).toBe(true);
+  });
+});
+
+describe('StateCarry read-back hook', () => {
+  const spec = { inputName: 'cache', outputName: 'cache_next', dims: [1, 3], batchAxis: 0, type: 'float32' } as const;
+  const batchOf = (n: number, base: number) => [new Tensor('float32', Float32Array.from({ length: 3 * n }, (_, i) => base + i), [n, 3])];
+
+  it('reads a held batch back through the hook only when the batch changes, once per state', async () => {
+    const reads: Tensor[] = [];
+    const carry = new StateCarry([spec], true, (t) => {
+      reads.push(t);
+      return Promise.resolve(t.data);
+    });
+    const [a, b] = await carry.adopt(batchOf(2, 0), 2);
+    // The same streams in the same order: the held tensors go back in, nothing is read.
+    const again = await carry.inputs([a, b]);
+    expect(again.reused).toBeDefined();
+    expect(reads).toHaveLength(0);
+    await carry.consumed(again.reused, true);
+    const [a2, b2] = await carry.adopt(batchOf(2, 100), 2);
+    // Another order: the held batch is read once and split, then stacked in the new order.
+    const swapped = await carry.inputs([b2, a2]);
+    expect(reads).toHaveLength(1);
+    expect(swapped.reused).toBeUndefined();
+    expect([...(swapped.tensors[0].data as Float32Array)]).toEqual([103, 104, 105, 100, 101, 102]);
   });
 });
